@@ -1,0 +1,59 @@
+package dev.eventpipeline.common.records;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * Record keys and the event id: the only place they are spelled.
+ *
+ * <p>The {@code raw-events} key is {@code <workspace_id>:<event_name>}. It is a function of fields of
+ * the de-duplication key, so every copy of an event lands in one partition, and it groups all events of
+ * one definition in one task, so the metadata rules need no repartition. The price: one event name is
+ * processed by one partition (see docs/design.md, "Keys and partitioning").
+ */
+public final class EventKeys {
+
+    private static final HexFormat HEX = HexFormat.of();
+
+    private EventKeys() {}
+
+    /**
+     * {@code ev_} and the first 32 hex digits of SHA-256 over workspace, contact id, event name and
+     * created_at (decimal), joined by a 0x00 byte. Any consumer can recompute it; the sink's primary key.
+     */
+    public static String eventId(String workspaceId, String contactId, String eventName, long createdAt) {
+        MessageDigest sha256 = sha256();
+        sha256.update(workspaceId.getBytes(StandardCharsets.UTF_8));
+        sha256.update((byte) 0);
+        sha256.update(contactId.getBytes(StandardCharsets.UTF_8));
+        sha256.update((byte) 0);
+        sha256.update(eventName.getBytes(StandardCharsets.UTF_8));
+        sha256.update((byte) 0);
+        sha256.update(Long.toString(createdAt).getBytes(StandardCharsets.UTF_8));
+        return "ev_" + HEX.formatHex(sha256.digest(), 0, 16);
+    }
+
+    public static String eventId(RawEvent event) {
+        return eventId(event.workspaceId(), event.contact().id(), event.eventName(), event.createdAt());
+    }
+
+    /** Key of {@code raw-events} and of {@code event-definitions}. */
+    public static String definitionKey(String workspaceId, String eventName) {
+        return workspaceId + ":" + eventName;
+    }
+
+    /** Key of {@code clean-events}, {@code duplicate-events} and {@code contacts}. */
+    public static String contactKey(String workspaceId, String contactId) {
+        return workspaceId + ":" + contactId;
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+    }
+}
