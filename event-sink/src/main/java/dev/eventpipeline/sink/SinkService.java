@@ -97,10 +97,14 @@ public final class SinkService implements AutoCloseable {
     }
 
     private static void provisionTopics(SinkConfig config, Duration timeout) {
-        try (Admin admin = Admin.create(KafkaSettings.clientProperties(config))) {
+        Admin admin = Admin.create(KafkaSettings.clientProperties(config));
+        try {
             List<Topic<?, ?>> topics = List.of(Topics.CLEAN_EVENTS, Topics.EVENT_DEFINITIONS, Topics.DEAD_LETTER_EVENTS);
             new TopicProvisioner(admin, config.topicPrefix(), config.getInt(KafkaSettings.TOPIC_PARTITIONS),
                     config.getShort(KafkaSettings.TOPIC_REPLICATION_FACTOR), timeout).ensure(topics, Map.of());
+        } finally {
+            // Bounded: after a failed start-up the admin's pending calls would otherwise hold the exit for a minute.
+            admin.close(Duration.ofSeconds(5));
         }
     }
 
