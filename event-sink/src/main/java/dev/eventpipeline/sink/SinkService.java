@@ -1,6 +1,7 @@
 package dev.eventpipeline.sink;
 
 import dev.eventpipeline.common.config.KafkaSettings;
+import dev.eventpipeline.common.ops.ManagementServer;
 import dev.eventpipeline.common.records.DeadLetter;
 import dev.eventpipeline.common.topics.Topic;
 import dev.eventpipeline.common.topics.TopicProvisioner;
@@ -10,6 +11,10 @@ import dev.eventpipeline.sink.consume.SinkLoop;
 import dev.eventpipeline.sink.ops.SinkMetrics;
 import dev.eventpipeline.sink.store.Database;
 import dev.eventpipeline.sink.store.EventStore;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -45,6 +50,8 @@ public final class SinkService implements AutoCloseable {
     private final SinkLoop loop;
     private final Thread thread;
     private final PrometheusMeterRegistry registry;
+    private ManagementServer management;
+    private JvmGcMetrics gcMetrics;
 
     private SinkService(SinkConfig config, Database database, Producer<String, DeadLetter> deadLetters,
                         SinkLoop loop, PrometheusMeterRegistry registry) {
@@ -84,6 +91,14 @@ public final class SinkService implements AutoCloseable {
                     afterDatabaseCommit);
             SinkService service = new SinkService(config, database, deadLetters, loop, registry);
             service.thread.start();
+            if (config.managementPort() >= 0) {
+                try {
+                    service.startManagement();
+                } catch (RuntimeException e) {
+                    service.close();
+                    throw e;
+                }
+            }
             LOG.info("event-sink started: {} -> {}", List.of(Topics.CLEAN_EVENTS.name(prefix),
                     Topics.EVENT_DEFINITIONS.name(prefix)), database.redactedUrl());
             return service;
@@ -94,6 +109,21 @@ public final class SinkService implements AutoCloseable {
             database.close();
             throw e;
         }
+    }
+
+    /** The management port of distributed mode; standalone passes -1 and serves one for all services. */
+    private void startManagement() {
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        gcMetrics = new JvmGcMetrics();
+        gcMetrics.bindTo(registry);
+        management = ManagementServer.start(config.managementHost(), config.managementPort(), registry, this::isReady);
+    }
+
+    /** The management server's port, or -1 when none runs. */
+    public int managementPort() {
+        return management == null ? -1 : management.port();
     }
 
     private static void provisionTopics(SinkConfig config, Duration timeout) {
@@ -163,6 +193,12 @@ public final class SinkService implements AutoCloseable {
     @Override
     public void close() {
         Duration timeout = config.shutdownTimeout();
+        if (management != null) {
+            management.close();
+        }
+        if (gcMetrics != null) {
+            gcMetrics.close();
+        }
         loop.stop();
         try {
             if (!loop.awaitStopped(timeout)) {

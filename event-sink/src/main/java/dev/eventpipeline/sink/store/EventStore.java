@@ -152,12 +152,16 @@ public final class EventStore {
         if (changes.isEmpty()) {
             return 0;
         }
-        // Only the last change per key matters; applying them in order keeps tombstones and re-creations right.
+        // One change per key reaches the database, chosen by the same rule as the upsert's WHERE: the newest
+        // definition wins over an older one replayed after it; a tombstone deletes whatever came before it.
         Map<String, DefinitionChange> latest = new LinkedHashMap<>();
         for (DefinitionChange change : changes) {
             String key = change.workspaceId() + '\0' + change.eventName();
-            latest.remove(key);
-            latest.put(key, change);
+            DefinitionChange current = latest.get(key);
+            if (current == null || current.definition() == null || change.definition() == null
+                    || !change.definition().updatedAt().isBefore(current.definition().updatedAt())) {
+                latest.put(key, change);
+            }
         }
         try (PreparedStatement upsert = c.prepareStatement(upsertDefinition);
              PreparedStatement delete = c.prepareStatement(DELETE_DEFINITION)) {
