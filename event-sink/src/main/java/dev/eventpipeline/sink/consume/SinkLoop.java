@@ -18,6 +18,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -35,16 +37,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The consumer thread: poll, gather a batch, write it in one database transaction, then commit the
+ * The consumer loop: poll, gather a batch, write it in one database transaction, then commit the
  * offsets of exactly that batch. The order (database first, offsets second) means a crash in between
  * replays the batch, which the idempotent store absorbs; the reverse order could lose it.
  *
+ * <p>Two threads: the loop thread owns the consumer (polls, decodes, commits offsets, runs the
+ * rebalance callbacks); one writer thread runs the database transaction of one batch at a time, so that
+ * reading and decoding the next batch overlaps with writing this one.
+ *
  * <p>When a write fails the sink treats the database as unavailable: it pauses every partition (so it
  * stays in the group but reads nothing more), keeps the batch, retries it with exponential back-off
- * and resumes after the first success. On a rebalance it flushes and commits before giving partitions
- * up; what it cannot flush it drops uncommitted, and the partition's next owner reads it again.
- *
- * <p>Everything here runs on the one thread that owns the consumer, including the rebalance callbacks.
+ * and resumes after the first success. On a rebalance it writes and commits everything read before
+ * giving partitions up; what it cannot write it drops uncommitted, and the partition's next owner
+ * reads it again.
  */
 public final class SinkLoop implements Runnable {
 
@@ -52,6 +57,9 @@ public final class SinkLoop implements Runnable {
 
     /** Longest single poll: bounds how late the loop notices linger expiry, a retry due or a stop. */
     private static final Duration MAX_POLL_WAIT = Duration.ofMillis(100);
+
+    /** Poll wait while a write is in flight: short, so its offsets are committed and the next batch handed over promptly. */
+    private static final Duration IN_FLIGHT_POLL_WAIT = Duration.ofMillis(2);
 
     /** Settings of the loop. */
     public record Settings(
@@ -73,6 +81,13 @@ public final class SinkLoop implements Runnable {
     private final AfterDatabaseCommit afterDatabaseCommit;
 
     private final List<Pending> buffer = new ArrayList<>();
+    private InFlight inFlight;
+    private boolean abandoned;
+    private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "event-sink-writer");
+        t.setDaemon(true);
+        return t;
+    });
     private long bufferStartedNanos;
     private boolean outage;
     private Duration backoff;
@@ -101,6 +116,10 @@ public final class SinkLoop implements Runnable {
     /** One record read and decoded, waiting for its batch to be written. */
     private record Pending(TopicPartition partition, long offset, Decoded decoded, Future<RecordMetadata> deadLetterAck) {}
 
+    /** The batch being written by the writer thread, and the offsets to commit once it is in the database. */
+    private record InFlight(List<Pending> batch, Map<TopicPartition, OffsetAndMetadata> offsets,
+                            Future<WriteResult> result, long startNanos) {}
+
     @Override
     public void run() {
         boolean crashed = false;
@@ -127,7 +146,9 @@ public final class SinkLoop implements Runnable {
                 } else {
                     // Closing the consumer calls onPartitionsRevoked: after a failure nothing more is written or
                     // committed, exactly as if the process had died here; the next owner reads these records again.
+                    abandoned = true;
                     buffer.clear();
+                    inFlight = null;
                 }
             } finally {
                 try {
@@ -136,31 +157,45 @@ public final class SinkLoop implements Runnable {
                 } catch (RuntimeException e) {
                     LOG.warn("closing the sink consumer failed", e);
                 }
+                writer.shutdownNow();
                 databaseAvailable = false;
                 stopped.countDown();
             }
         }
     }
 
+    /**
+     * One turn of the loop. While the writer thread writes one batch, this thread reads and decodes the
+     * next, so the database is kept busy and Kafka's share of the work hides behind it. At most one
+     * batch is in flight and one waits: beyond that the loop stops reading until the write finishes.
+     */
     private void pollOnce() {
+        if (inFlight != null && inFlight.result().isDone()) {
+            complete();
+        }
+        if (inFlight == null && !buffer.isEmpty()) {
+            if (outage ? System.nanoTime() >= nextRetryNanos : buffer.size() >= settings.batchSize() || lingerExpired()) {
+                submit();
+            }
+        }
+        if (inFlight != null && buffer.size() >= settings.batchSize()) {
+            awaitInFlight(MAX_POLL_WAIT);
+            return;
+        }
         var records = consumer.poll(pollWait());
         for (ConsumerRecord<byte[], byte[]> r : records) {
             add(r);
         }
         updateLag();
-        if (outage) {
-            if (System.nanoTime() >= nextRetryNanos) {
-                tryFlush();
-            }
-        } else if (buffer.size() >= settings.batchSize() || lingerExpired()) {
-            tryFlush();
-        }
     }
 
     private Duration pollWait() {
         long now = System.nanoTime();
         long waitNanos = MAX_POLL_WAIT.toNanos();
-        if (outage) {
+        if (inFlight != null) {
+            // Notice the end of the write soon, to commit it and hand over the next batch.
+            waitNanos = IN_FLIGHT_POLL_WAIT.toNanos();
+        } else if (outage) {
             waitNanos = Math.min(waitNanos, Math.max(0, nextRetryNanos - now));
         } else if (!buffer.isEmpty()) {
             waitNanos = Math.min(waitNanos, Math.max(0, bufferStartedNanos + settings.linger().toNanos() - now));
@@ -188,66 +223,114 @@ public final class SinkLoop implements Runnable {
         return !buffer.isEmpty() && System.nanoTime() - bufferStartedNanos >= settings.linger().toNanos();
     }
 
-    /** Writes the buffer; on a database failure pauses consumption and schedules a retry. Returns whether it was written. */
-    private boolean tryFlush() {
-        try {
-            flush();
-            if (outage) {
-                outage = false;
-                databaseAvailable = true;
-                metrics.databaseAvailable(true);
-                consumer.resume(consumer.paused());
-                LOG.info("database reachable again; consumption resumed");
-            }
-            backoff = settings.backoffInitial();
-            return true;
-        } catch (SQLException | RuntimeException e) {
-            if (e instanceof KafkaException && !(e instanceof DeadLetterFailure)) {
-                throw (KafkaException) e; // a consumer error (fenced, unauthorized): not a database outage
-            }
-            metrics.writeFailed();
-            if (!outage) {
-                outage = true;
-                databaseAvailable = false;
-                metrics.databaseAvailable(false);
-                consumer.pause(consumer.assignment());
-            }
-            LOG.warn("writing a batch of {} records failed ({}); consumption paused, retrying in {}",
-                    buffer.size(), rootMessage(e), backoff);
-            nextRetryNanos = System.nanoTime() + backoff.toNanos();
-            backoff = min(backoff.multipliedBy(2), settings.backoffMax());
-            return false;
-        }
-    }
-
-    private void flush() throws SQLException {
-        if (buffer.isEmpty()) {
-            return;
-        }
-        List<CleanEvent> events = new ArrayList<>(buffer.size());
+    /** Hands the oldest batch of the buffer to the writer thread. */
+    private void submit() {
+        List<Pending> batch = new ArrayList<>(buffer.subList(0, Math.min(buffer.size(), settings.batchSize())));
+        List<CleanEvent> events = new ArrayList<>(batch.size());
         List<DefinitionChange> definitions = new ArrayList<>();
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        for (int i = 0; i < buffer.size(); i++) {
-            Pending p = buffer.get(i);
-            if (p.decoded().event() != null) {
-                events.add(p.decoded().event());
-            } else if (p.decoded().definition() != null) {
-                definitions.add(p.decoded().definition());
-            } else {
-                awaitDeadLetter(i, p);
+        try {
+            for (int i = 0; i < batch.size(); i++) {
+                Pending p = batch.get(i);
+                if (p.decoded().event() != null) {
+                    events.add(p.decoded().event());
+                } else if (p.decoded().definition() != null) {
+                    definitions.add(p.decoded().definition());
+                } else {
+                    awaitDeadLetter(i, p);
+                }
+                // Records of one partition arrive in offset order: the last one sets the commit position.
+                offsets.put(p.partition(), new OffsetAndMetadata(p.offset() + 1));
             }
-            // Records of one partition arrive in offset order: the last one sets the commit position.
-            offsets.put(p.partition(), new OffsetAndMetadata(p.offset() + 1));
+        } catch (DeadLetterFailure e) {
+            writeFailed(e, batch.size());
+            return;
         }
-        long start = System.nanoTime();
-        WriteResult result = store.write(events, definitions);
-        Duration took = Duration.ofNanos(System.nanoTime() - start);
-        metrics.batchWritten(buffer.size(), result.eventsInserted(), result.eventsAlreadyStored(),
-                result.summariesUpdated(), result.definitionsWritten(), took);
-        afterDatabaseCommit.run(buffer.size());
-        int records = buffer.size();
-        buffer.clear();
-        commitOffsets(offsets, records);
+        buffer.subList(0, batch.size()).clear();
+        bufferStartedNanos = System.nanoTime();
+        inFlight = new InFlight(batch, offsets, writer.submit(() -> store.write(events, definitions)), System.nanoTime());
+    }
+
+    /** Waits up to {@code max} for the write in flight and completes it if it finished. */
+    private void awaitInFlight(Duration max) {
+        try {
+            inFlight.result().get(max.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            return; // still writing: the caller comes back
+        } catch (ExecutionException e) {
+            // Handled by complete(), which reads the same outcome.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the database", e);
+        }
+        complete();
+    }
+
+    /**
+     * The write in flight has finished: on success commit its offsets (the database holds the rows now);
+     * on failure put its records back at the head of the buffer, pause and schedule a retry.
+     * Returns whether it was written.
+     */
+    private boolean complete() {
+        InFlight done = inFlight;
+        WriteResult result;
+        try {
+            result = done.result().get();
+        } catch (ExecutionException e) {
+            inFlight = null;
+            Throwable cause = e.getCause();
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            buffer.addAll(0, done.batch());
+            writeFailed(cause, done.batch().size());
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the database", e);
+        }
+        inFlight = null;
+        metrics.batchWritten(done.batch().size(), result.eventsInserted(), result.eventsAlreadyStored(),
+                result.summariesUpdated(), result.definitionsWritten(), Duration.ofNanos(System.nanoTime() - done.startNanos()));
+        afterDatabaseCommit.run(done.batch().size());
+        commitOffsets(done.offsets(), done.batch().size());
+        if (outage) {
+            outage = false;
+            databaseAvailable = true;
+            metrics.databaseAvailable(true);
+            consumer.resume(consumer.paused());
+            LOG.info("database reachable again; consumption resumed");
+        }
+        backoff = settings.backoffInitial();
+        return true;
+    }
+
+    private void writeFailed(Throwable e, int records) {
+        metrics.writeFailed();
+        if (!outage) {
+            outage = true;
+            databaseAvailable = false;
+            metrics.databaseAvailable(false);
+            consumer.pause(consumer.assignment());
+        }
+        LOG.warn("writing a batch of {} records failed ({}); consumption paused, retrying in {}",
+                records, rootMessage(e), backoff);
+        nextRetryNanos = System.nanoTime() + backoff.toNanos();
+        backoff = min(backoff.multipliedBy(2), settings.backoffMax());
+    }
+
+    /** Writes everything read so far, one batch at a time, waiting for each; stops at the first failure. */
+    private boolean writeAllNow() {
+        if (inFlight != null && !complete()) {
+            return false;
+        }
+        while (!buffer.isEmpty()) {
+            submit();
+            if (inFlight == null || !complete()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void commitOffsets(Map<TopicPartition, OffsetAndMetadata> offsets, int records) {
@@ -289,10 +372,10 @@ public final class SinkLoop implements Runnable {
     }
 
     private void finalFlush() {
-        if (buffer.isEmpty()) {
+        if (buffer.isEmpty() && inFlight == null) {
             return;
         }
-        if (!tryFlush()) {
+        if (!writeAllNow()) {
             LOG.warn("stopping with {} records not written; they stay uncommitted and are read again on restart", buffer.size());
             buffer.clear();
         }
@@ -336,8 +419,11 @@ public final class SinkLoop implements Runnable {
             if (partitions.isEmpty()) {
                 return;
             }
+            if (abandoned) {
+                return;
+            }
             // Write and commit before the partitions move, so their next owner starts after what we stored.
-            if (!buffer.isEmpty() && !tryFlush()) {
+            if (!writeAllNow()) {
                 LOG.warn("could not write before giving up partitions {}", partitions);
             }
             dropPending(partitions);

@@ -8,6 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +23,16 @@ public final class EventStore {
 
     private final Database database;
     private final String insertEvent;
-    private final String upsertSummary;
+    private final String upsertSummaryConflict;
+    private static final String UPSERT_SUMMARY_HEAD = "INSERT INTO event_summaries (workspace_id, contact_id, event_name,"
+            + " event_count, first_created_at, last_created_at) VALUES ";
+    private static final String SUMMARY_ROW = "(?, ?, ?, ?, ?, ?)";
+    /**
+     * Summary rows per upsert statement. One multi-row statement instead of one statement per row
+     * roughly halves what the summaries cost on PostgreSQL (per-statement work dominates there);
+     * 500 rows are 3000 parameters, far below both databases' limits (SQLite 32766, PostgreSQL 32767).
+     */
+    private static final int SUMMARY_ROWS_PER_STATEMENT = 500;
     private final String upsertDefinition;
     private static final String DELETE_DEFINITION = "DELETE FROM event_definitions WHERE workspace_id = ? AND event_name = ?";
 
@@ -33,9 +43,7 @@ public final class EventStore {
                 + " created_at, metadata, dropped_metadata, received_at, request_id, intercom_version)"
                 + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, " + d.json() + ", " + d.json() + ", " + d.timestampParam() + ", ?, ?)"
                 + " ON CONFLICT (id) DO NOTHING";
-        this.upsertSummary = "INSERT INTO event_summaries (workspace_id, contact_id, event_name, event_count,"
-                + " first_created_at, last_created_at) VALUES (?, ?, ?, ?, ?, ?)"
-                + " ON CONFLICT (workspace_id, contact_id, event_name) DO UPDATE SET"
+        this.upsertSummaryConflict = " ON CONFLICT (workspace_id, contact_id, event_name) DO UPDATE SET"
                 + " event_count = event_summaries.event_count + excluded.event_count,"
                 + " first_created_at = CASE WHEN excluded.first_created_at < event_summaries.first_created_at"
                 + "   THEN excluded.first_created_at ELSE event_summaries.first_created_at END,"
@@ -130,21 +138,28 @@ public final class EventStore {
                 + "); do not set reWriteBatchedInserts on the sink's URL");
     }
 
+    /**
+     * Keys are unique within the map, which a multi-row upsert needs (PostgreSQL refuses to update one
+     * row twice in one statement).
+     */
     private void upsertSummaries(Connection c, Map<SummaryKey, Summary> summaries) throws SQLException {
-        if (summaries.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement ps = c.prepareStatement(upsertSummary)) {
-            for (var entry : summaries.entrySet()) {
-                ps.setString(1, entry.getKey().workspaceId());
-                ps.setString(2, entry.getKey().contactId());
-                ps.setString(3, entry.getKey().eventName());
-                ps.setLong(4, entry.getValue().count());
-                ps.setLong(5, entry.getValue().first());
-                ps.setLong(6, entry.getValue().last());
-                ps.addBatch();
+        List<Map.Entry<SummaryKey, Summary>> entries = List.copyOf(summaries.entrySet());
+        for (int from = 0; from < entries.size(); from += SUMMARY_ROWS_PER_STATEMENT) {
+            List<Map.Entry<SummaryKey, Summary>> chunk =
+                    entries.subList(from, Math.min(entries.size(), from + SUMMARY_ROWS_PER_STATEMENT));
+            String sql = UPSERT_SUMMARY_HEAD + String.join(", ", Collections.nCopies(chunk.size(), SUMMARY_ROW)) + upsertSummaryConflict;
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                int i = 1;
+                for (var entry : chunk) {
+                    ps.setString(i++, entry.getKey().workspaceId());
+                    ps.setString(i++, entry.getKey().contactId());
+                    ps.setString(i++, entry.getKey().eventName());
+                    ps.setLong(i++, entry.getValue().count());
+                    ps.setLong(i++, entry.getValue().first());
+                    ps.setLong(i++, entry.getValue().last());
+                }
+                ps.executeUpdate();
             }
-            ps.executeBatch();
         }
     }
 

@@ -1,0 +1,242 @@
+package dev.eventpipeline.bench.sink;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.eventpipeline.common.json.Json;
+import dev.eventpipeline.common.records.CleanEvent;
+import dev.eventpipeline.common.records.ContactRef;
+import dev.eventpipeline.common.records.EventKeys;
+import dev.eventpipeline.common.records.TypedValue;
+import dev.eventpipeline.common.topics.TopicProvisioner;
+import dev.eventpipeline.common.topics.Topics;
+import dev.eventpipeline.embedded.EmbeddedKafkaBroker;
+import dev.eventpipeline.sink.SinkConfig;
+import dev.eventpipeline.sink.SinkService;
+import dev.eventpipeline.sink.store.Database;
+import dev.eventpipeline.sink.store.SqlDialect;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Sink rows/s against the database's own limit, on SQLite and PostgreSQL, in the same run.
+ *
+ * <p>The limit: the same rows (already serialised) inserted into the same freshly migrated
+ * {@code events} table by a plain JDBC batch insert, {@code batch} rows per transaction, no Kafka, no
+ * conflict check, no summaries. The sink: {@link SinkService} consuming the same events, already in
+ * {@code clean-events}, into another freshly migrated schema, with the same batch size: it also
+ * decodes JSON, checks every id, keeps the insert idempotent and updates {@code event_summaries} in the
+ * same transaction, and commits offsets. Both rates leave out the first {@code warmup} rows (JIT,
+ * connection set-up, the consumer group's join).
+ *
+ * <p>Options ({@code key=value}): {@code events} (100000), {@code batch} (1000), {@code warmup}
+ * (10% of events), {@code contacts} (2000), {@code partitions} (3), {@code databases}
+ * (sqlite,postgresql), {@code postgres} (SINK_TEST_POSTGRES_URL or jdbc:postgresql://127.0.0.1:5432/test?user=postgres).
+ */
+public final class SinkBench {
+
+    private SinkBench() {}
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> opts = new HashMap<>();
+        for (String a : args) {
+            int eq = a.indexOf('=');
+            if (eq < 0) {
+                throw new IllegalArgumentException("options are key=value: " + a);
+            }
+            opts.put(a.substring(0, eq), a.substring(eq + 1));
+        }
+        int events = Integer.parseInt(opts.getOrDefault("events", "100000"));
+        int batch = Integer.parseInt(opts.getOrDefault("batch", "1000"));
+        int warmup = Integer.parseInt(opts.getOrDefault("warmup", Integer.toString(events / 10)));
+        int contacts = Integer.parseInt(opts.getOrDefault("contacts", "2000"));
+        int partitions = Integer.parseInt(opts.getOrDefault("partitions", "3"));
+        List<String> databases = List.of(opts.getOrDefault("databases", "sqlite,postgresql").split(","));
+        String env = System.getenv("SINK_TEST_POSTGRES_URL");
+        String postgres = opts.getOrDefault("postgres", env != null && !env.isBlank() ? env : "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
+
+        Path dir = Files.createTempDirectory("sink-bench-");
+        System.out.printf("sink benchmark: %d events (first %d not timed), batch %d, %d contacts x 5 event names, %d partitions, JVM %s, %d cores%n",
+                events, warmup, batch, contacts, partitions, Runtime.version(), Runtime.getRuntime().availableProcessors());
+        List<CleanEvent> rows = events(events, contacts, 42);
+
+        List<String> table = new ArrayList<>();
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder(dir.resolve("kafka")).build().start()) {
+            String bootstrap = broker.bootstrapServers();
+            String prefix = "bench-" + UUID.randomUUID().toString().substring(0, 8) + ".";
+            load(bootstrap, prefix, partitions, rows);
+            for (String db : databases) {
+                String kind = db.trim().toLowerCase(Locale.ROOT);
+                Target baseTarget = target(kind, dir, postgres, "base");
+                Target sinkTarget = target(kind, dir, postgres, "sink");
+                try {
+                    double limit = baseline(baseTarget, rows, batch, warmup);
+                    double sink = sink(sinkTarget, bootstrap, prefix, rows.size(), batch, warmup);
+                    table.add(String.format("| %s | %,.0f | %,.0f | %.2f |", kind, limit, sink, sink / limit));
+                    System.out.printf("%s: plain JDBC batch insert %,.0f rows/s, sink %,.0f rows/s, ratio %.2f%n", kind, limit, sink, sink / limit);
+                } finally {
+                    baseTarget.drop();
+                    sinkTarget.drop();
+                }
+            }
+        }
+        System.out.println();
+        System.out.println("| database | plain JDBC batch insert, rows/s | event-sink, rows/s | ratio |");
+        System.out.println("| --- | ---: | ---: | ---: |");
+        table.forEach(System.out::println);
+    }
+
+    /** A fresh, migrated database (an SQLite file, or a new PostgreSQL schema). */
+    private record Target(String url, Runnable dropper) {
+        void drop() {
+            dropper.run();
+        }
+    }
+
+    private static Target target(String kind, Path dir, String postgres, String name) throws SQLException {
+        Target t;
+        if (kind.equals("sqlite")) {
+            t = new Target("jdbc:sqlite:" + dir.resolve(name + "-" + UUID.randomUUID() + ".db"), () -> { });
+        } else if (kind.equals("postgresql")) {
+            String schema = "sink_bench_" + name + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+            try (Connection c = DriverManager.getConnection(postgres); Statement s = c.createStatement()) {
+                s.execute("CREATE SCHEMA " + schema);
+            }
+            t = new Target(postgres + (postgres.contains("?") ? "&" : "?") + "currentSchema=" + schema, () -> {
+                try (Connection c = DriverManager.getConnection(postgres); Statement s = c.createStatement()) {
+                    s.execute("DROP SCHEMA " + schema + " CASCADE");
+                } catch (SQLException e) {
+                    System.err.println("could not drop benchmark schema " + schema + ": " + e.getMessage());
+                }
+            });
+        } else {
+            throw new IllegalArgumentException("databases are sqlite and postgresql, not " + kind);
+        }
+        try (Database db = Database.open(t.url(), "", "", Duration.ofSeconds(5))) {
+            db.awaitAndMigrate(Duration.ofSeconds(30));
+        }
+        return t;
+    }
+
+    static List<CleanEvent> events(int n, int contacts, long seed) {
+        Random random = new Random(seed);
+        List<CleanEvent> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            String contact = "c" + random.nextInt(contacts);
+            String name = "event-" + random.nextInt(5);
+            long createdAt = 1_700_000_000L + i; // distinct per event: every row is new
+            Map<String, TypedValue> metadata = new LinkedHashMap<>();
+            metadata.put("invite_code", new TypedValue("string", JsonNodeFactory.instance.textNode("ADDAFRIEND" + random.nextInt(100))));
+            metadata.put("load", new TypedValue("number", JsonNodeFactory.instance.numberNode(3.67)));
+            out.add(new CleanEvent(EventKeys.eventId("ws-bench", contact, name, createdAt), "ws-bench", name, createdAt,
+                    new ContactRef(contact, ContactRef.ROLE_USER, "u-" + contact, contact + "@example.com"), metadata, List.of(),
+                    Instant.parse("2026-11-27T08:00:00.123Z").plusMillis(i), UUID.randomUUID().toString(), "2.10"));
+        }
+        return out;
+    }
+
+    private static void load(String bootstrap, String prefix, int partitions, List<CleanEvent> rows) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            new TopicProvisioner(admin, prefix, partitions, (short) 1, Duration.ofSeconds(30))
+                    .ensure(List.of(Topics.CLEAN_EVENTS, Topics.EVENT_DEFINITIONS, Topics.DEAD_LETTER_EVENTS), Map.of());
+        }
+        String topic = Topics.CLEAN_EVENTS.name(prefix);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.LINGER_MS_CONFIG, 5), new StringSerializer(), new ByteArraySerializer())) {
+            for (CleanEvent e : rows) {
+                producer.send(new ProducerRecord<>(topic, EventKeys.contactKey(e.workspaceId(), e.contact().id()), Json.toBytes(e)));
+            }
+            producer.flush();
+        }
+    }
+
+    /** Plain JDBC: the same rows, serialised beforehand, batch-inserted {@code batch} per transaction. */
+    private static double baseline(Target target, List<CleanEvent> events, int batch, int warmup) throws SQLException {
+        SqlDialect d = SqlDialect.of(target.url());
+        List<Object[]> rows = new ArrayList<>(events.size());
+        for (CleanEvent e : events) {
+            rows.add(new Object[] {e.id(), e.workspaceId(), e.contact().id(), e.contact().role(), e.contact().userId(),
+                    e.contact().email(), e.eventName(), e.createdAt(), Json.toString(e.metadata()), Json.toString(e.droppedMetadata()),
+                    SqlDialect.timestamp(e.receivedAt()), e.requestId(), e.intercomVersion()});
+        }
+        String sql = "INSERT INTO events (id, workspace_id, contact_id, contact_role, user_id, email, event_name,"
+                + " created_at, metadata, dropped_metadata, received_at, request_id, intercom_version)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, " + d.json() + ", " + d.json() + ", " + d.timestampParam() + ", ?, ?)";
+        try (Database db = Database.open(target.url(), "", "", Duration.ofSeconds(5));
+             Connection c = db.connection();
+             PreparedStatement ps = c.prepareStatement(sql)) {
+            long start = 0;
+            for (int from = 0; from < rows.size(); from += batch) {
+                if (from >= warmup && start == 0) {
+                    start = System.nanoTime();
+                }
+                for (Object[] row : rows.subList(from, Math.min(rows.size(), from + batch))) {
+                    for (int i = 0; i < row.length; i++) {
+                        ps.setObject(i + 1, row[i]);
+                    }
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+                c.commit();
+            }
+            int timed = rows.size() - (int) (Math.ceil((double) warmup / batch) * batch);
+            return timed / ((System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    /** The sink, consuming the events already in Kafka; timed from the moment it has written {@code warmup} rows. */
+    private static double sink(Target target, String bootstrap, String prefix, int total, int batch, int warmup) throws Exception {
+        Map<String, Object> settings = new HashMap<>();
+        settings.put("kafka.bootstrap.servers", bootstrap);
+        settings.put("topic.prefix", prefix);
+        settings.put("group.id", "bench-" + UUID.randomUUID());
+        settings.put("jdbc.url", target.url());
+        settings.put("batch.size", batch);
+        settings.put("management.port", -1);
+        try (SinkService sink = SinkService.start(new SinkConfig(settings))) {
+            var written = sink.meterRegistry().get("sink.rows.written").tag("table", "events").counter();
+            long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+            double startCount = -1;
+            long start = 0;
+            while (written.count() < total) {
+                if (startCount < 0 && written.count() >= warmup) {
+                    startCount = written.count();
+                    start = System.nanoTime();
+                }
+                if (System.nanoTime() > deadline || !sink.isAlive()) {
+                    throw new IllegalStateException("sink wrote " + written.count() + " of " + total + " rows");
+                }
+                Thread.onSpinWait();
+                Thread.sleep(1); // sampling pace of a benchmark harness, not a test
+            }
+            long end = System.nanoTime();
+            if (start == 0) {
+                throw new IllegalStateException("warm-up too large: lower warmup=");
+            }
+            return (total - startCount) / ((end - start) / 1e9);
+        }
+    }
+}
