@@ -51,7 +51,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *
  * <p>Options ({@code key=value}): {@code events} (100000), {@code batch} (1000), {@code warmup}
  * (10% of events), {@code contacts} (2000), {@code partitions} (3), {@code databases}
- * (sqlite,postgresql), {@code postgres} (SINK_TEST_POSTGRES_URL or jdbc:postgresql://127.0.0.1:5432/test?user=postgres).
+ * (sqlite,postgresql), {@code rounds} (3, alternating, medians reported), {@code postgres} (SINK_TEST_POSTGRES_URL or jdbc:postgresql://127.0.0.1:5432/test?user=postgres).
  */
 public final class SinkBench {
 
@@ -71,6 +71,7 @@ public final class SinkBench {
         int warmup = Integer.parseInt(opts.getOrDefault("warmup", Integer.toString(events / 10)));
         int contacts = Integer.parseInt(opts.getOrDefault("contacts", "2000"));
         int partitions = Integer.parseInt(opts.getOrDefault("partitions", "3"));
+        int rounds = Integer.parseInt(opts.getOrDefault("rounds", "3"));
         List<String> databases = List.of(opts.getOrDefault("databases", "sqlite,postgresql").split(","));
         String env = System.getenv("SINK_TEST_POSTGRES_URL");
         String postgres = opts.getOrDefault("postgres", env != null && !env.isBlank() ? env : "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
@@ -87,23 +88,41 @@ public final class SinkBench {
             load(bootstrap, prefix, partitions, rows);
             for (String db : databases) {
                 String kind = db.trim().toLowerCase(Locale.ROOT);
-                Target baseTarget = target(kind, dir, postgres, "base");
-                Target sinkTarget = target(kind, dir, postgres, "sink");
-                try {
-                    double limit = baseline(baseTarget, rows, batch, warmup);
-                    double sink = sink(sinkTarget, bootstrap, prefix, rows.size(), batch, warmup);
-                    table.add(String.format("| %s | %,.0f | %,.0f | %.2f |", kind, limit, sink, sink / limit));
-                    System.out.printf("%s: plain JDBC batch insert %,.0f rows/s, sink %,.0f rows/s, ratio %.2f%n", kind, limit, sink, sink / limit);
-                } finally {
-                    baseTarget.drop();
-                    sinkTarget.drop();
+                // Alternating rounds, medians: on a shared machine one round of either can be hit by a neighbour.
+                List<Double> limits = new ArrayList<>();
+                List<Double> sinks = new ArrayList<>();
+                for (int round = 1; round <= rounds; round++) {
+                    Target baseTarget = target(kind, dir, postgres, "base");
+                    Target sinkTarget = target(kind, dir, postgres, "sink");
+                    try {
+                        double limit = baseline(baseTarget, rows, batch, warmup);
+                        double sink = sink(sinkTarget, bootstrap, prefix, rows.size(), batch, warmup);
+                        limits.add(limit);
+                        sinks.add(sink);
+                        System.out.printf("%s round %d: plain JDBC batch insert %,.0f rows/s, sink %,.0f rows/s, ratio %.2f%n",
+                                kind, round, limit, sink, sink / limit);
+                    } finally {
+                        baseTarget.drop();
+                        sinkTarget.drop();
+                    }
                 }
+                double limit = median(limits);
+                double sink = median(sinks);
+                table.add(String.format("| %s | %,.0f | %,.0f | %.2f |", kind, limit, sink, sink / limit));
             }
         }
         System.out.println();
+        System.out.printf("medians of %d rounds:%n", rounds);
         System.out.println("| database | plain JDBC batch insert, rows/s | event-sink, rows/s | ratio |");
         System.out.println("| --- | ---: | ---: | ---: |");
         table.forEach(System.out::println);
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        sorted.sort(null);
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
     /** A fresh, migrated database (an SQLite file, or a new PostgreSQL schema). */
