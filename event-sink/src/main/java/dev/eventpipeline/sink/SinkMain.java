@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
  * {@code java -jar event-sink/target/event-sink.jar [--config FILE] [key=value ...]}: the sink in
  * distributed mode. Settings come from the defaults, the optional properties file, environment
  * variables ({@code JDBC_URL}, {@code KAFKA_BOOTSTRAP_SERVERS}, ...) and {@code key=value} arguments,
- * in rising precedence. Exit codes: 0 after SIGTERM/SIGINT, 1 when the sink fails, 2 on bad settings.
+ * in rising precedence. Exit codes: 143/130 after SIGTERM/SIGINT (the JVM's, once the shutdown hook has
+ * closed the sink), 1 when the sink fails, 2 on bad settings.
  */
 public final class SinkMain {
 
