@@ -41,7 +41,11 @@ public final class TokenRegistry {
             if (t.digest() == null || t.workspaceId() == null || t.workspaceId().isBlank() || t.appId() == null || t.appId().isBlank()) {
                 throw new IllegalArgumentException("token entry " + i + " needs digest, workspace_id and app_id");
             }
-            digests[i] = HexFormat.of().parseHex(t.digest().toLowerCase(Locale.ROOT));
+            try {
+                digests[i] = HexFormat.of().parseHex(t.digest().toLowerCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("token entry " + i + ": digest is not hex", e);
+            }
             if (digests[i].length != 32) {
                 throw new IllegalArgumentException("token entry " + i + ": digest must be 64 hex digits of SHA-256");
             }

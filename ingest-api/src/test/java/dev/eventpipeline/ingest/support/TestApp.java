@@ -51,6 +51,10 @@ public final class TestApp implements AutoCloseable {
         return new TestApp(limits, trustMode, Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
+    public static TestApp start(HttpLimits limits, boolean trustMode, Clock clock) {
+        return new TestApp(limits, trustMode, clock);
+    }
+
     public static ApiToken token(String token, String workspace, String app, Set<String> scopes) {
         return new ApiToken(TokenRegistry.digestHex(token), workspace, app, scopes, null, null);
     }
