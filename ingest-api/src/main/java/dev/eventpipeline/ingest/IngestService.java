@@ -12,7 +12,6 @@ import dev.eventpipeline.ingest.http.HttpLimits;
 import dev.eventpipeline.ingest.http.IngestApp;
 import dev.eventpipeline.ingest.publish.KafkaEventLog;
 import dev.eventpipeline.ingest.ratelimit.RateLimiter;
-import io.javalin.Javalin;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -38,10 +37,12 @@ public final class IngestService implements AutoCloseable {
 
     private final KafkaEventLog log;
     private final ContactTopicLoader loader;
-    private final Javalin http;
+    private final IngestApp http;
+    private final java.time.Duration drainTimeout;
     private final JvmGcMetrics gcMetrics;
 
-    private IngestService(KafkaEventLog log, ContactTopicLoader loader, Javalin http, JvmGcMetrics gcMetrics) {
+    private IngestService(KafkaEventLog log, ContactTopicLoader loader, IngestApp http, JvmGcMetrics gcMetrics, Duration drainTimeout) {
+        this.drainTimeout = drainTimeout;
         this.log = log;
         this.loader = loader;
         this.http = http;
@@ -85,11 +86,12 @@ public final class IngestService implements AutoCloseable {
                 throw new IllegalStateException("the contact directory was not restored from its topic within " + startup);
             }
             ContactTopicLoader started = loader;
-            Javalin http = IngestApp.create(config.httpHost(), config.httpPort(), HttpLimits.from(config), tokens, directory, log,
+            IngestApp http = IngestApp.create(config.httpHost(), config.httpPort(), HttpLimits.from(config), tokens, directory, log,
                     new RateLimiter(clock), registry, clock, started::isCaughtUp).start();
             LOG.info("ingest-api listening on {}:{} (contacts mode {})", config.httpHost(), http.port(),
                     config.getString(IngestConfig.CONTACTS_MODE));
-            return new IngestService(log, loader, http, gc);
+            // In-flight writes wait at most produce.timeout for Kafka; a little more lets them answer.
+            return new IngestService(log, loader, http, gc, config.produceTimeout().plusSeconds(2));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             closeQuietly(loader, log);
@@ -124,9 +126,10 @@ public final class IngestService implements AutoCloseable {
         return log.isReachable() && loader.isCaughtUp();
     }
 
-    /** HTTP first (in-flight requests finish), then the producer is flushed and closed, then the loader. */
+    /** HTTP first (new writes 503, in-flight requests finish), then the producer is flushed and closed, then the loader. */
     @Override
     public void close() {
+        http.drain(drainTimeout);
         http.stop();
         log.close();
         loader.close();

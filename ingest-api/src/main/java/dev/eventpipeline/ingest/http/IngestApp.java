@@ -25,6 +25,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -37,6 +38,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
@@ -65,6 +67,10 @@ public final class IngestApp {
     private final BooleanSupplier ready;
     private final Counter eventsAccepted;
     private final Counter duplicatesInBulk;
+    /** Requests received and not yet answered; what {@link #drain} waits for. */
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private volatile boolean draining;
+    private Javalin javalin;
 
     private IngestApp(HttpLimits limits, TokenRegistry tokens, ContactDirectory contacts, EventLog log,
                       RateLimiter rateLimiter, PrometheusMeterRegistry registry, Clock clock, BooleanSupplier ready) {
@@ -86,11 +92,11 @@ public final class IngestApp {
      * A configured, not yet started Javalin app. {@code ready} is what {@code /readyz} answers besides
      * Kafka reachability (the contact view restored).
      */
-    public static Javalin create(String host, int port, HttpLimits limits, TokenRegistry tokens, ContactDirectory contacts,
+    public static IngestApp create(String host, int port, HttpLimits limits, TokenRegistry tokens, ContactDirectory contacts,
                                  EventLog log, RateLimiter rateLimiter, PrometheusMeterRegistry registry, Clock clock,
                                  BooleanSupplier ready) {
         IngestApp app = new IngestApp(limits, tokens, contacts, log, rateLimiter, registry, clock, ready);
-        return Javalin.create(config -> {
+        app.javalin = Javalin.create(config -> {
             config.jetty.host = host;
             config.jetty.port = port;
             config.startup.showJavalinBanner = false;
@@ -120,7 +126,10 @@ public final class IngestApp {
                 }
             });
             config.requestLogger.http(app::record);
-            config.routes.before(RequestIds::assign);
+            config.routes.before(ctx -> {
+                app.inFlight.incrementAndGet();
+                RequestIds.assign(ctx);
+            });
             config.routes.get("/healthz", app.route("/healthz", ctx -> ctx.json(Map.of("status", "ok"))));
             config.routes.get("/readyz", app.route("/readyz", app::readyz));
             config.routes.get("/metrics", app.route("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape())));
@@ -140,6 +149,49 @@ public final class IngestApp {
                 }
             });
         });
+        return app;
+    }
+
+    /** Binds the port; returns once the server accepts connections. */
+    public IngestApp start() {
+        javalin.start();
+        return this;
+    }
+
+    public int port() {
+        return javalin.port();
+    }
+
+    /**
+     * The first step of a graceful stop: new writes get 503 (a balancer retries them elsewhere),
+     * {@code /readyz} turns 503, and this waits until the requests in flight have been answered or
+     * {@code timeout} passed. Returns how many were still in flight (0 when drained).
+     */
+    public int drain(Duration timeout) {
+        draining = true;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10); // production shutdown path, not a test: polling a counter for at most `timeout`
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        int left = inFlight.get();
+        if (left > 0) {
+            LOG.warn("{} requests still in flight after {}; stopping anyway", left, timeout);
+        }
+        return left;
+    }
+
+    public int inFlightRequests() {
+        return inFlight.get();
+    }
+
+    /** Stops the HTTP server (after {@link #drain}). */
+    public void stop() {
+        javalin.stop();
     }
 
     private Handler route(String name, Handler handler) {
@@ -154,6 +206,9 @@ public final class IngestApp {
     private void readyz(Context ctx) {
         boolean kafka = log.isReachable();
         boolean view = ready.getAsBoolean();
+        if (draining) {
+            throw new ApiException(503, ApiError.of("service_unavailable", "This instance is shutting down."));
+        }
         if (kafka && view) {
             ctx.json(Map.of("status", "ready"));
             return;
@@ -320,6 +375,9 @@ public final class IngestApp {
     record Call(ApiToken token, String intercomVersion) {}
 
     private Call admit(Context ctx, String scope) {
+        if (draining && ApiToken.WRITE.equals(scope)) {
+            throw ApiException.unavailable(1);
+        }
         ApiToken token = tokens.authenticate(ctx.header("Authorization")).orElseThrow(ApiException::unauthorized);
         int appLimit = token.rateLimitPerMinute() == null ? limits.appCallsPerWindow() : RateLimiter.perWindow(token.rateLimitPerMinute());
         RateLimiter.Decision d = rateLimiter.acquire(token.workspaceId() + '\u0000' + token.appId(), appLimit,
@@ -438,6 +496,7 @@ public final class IngestApp {
     }
 
     private void record(Context ctx, Float millis) {
+        inFlight.decrementAndGet();
         String route = ctx.attribute(ROUTE);
         String status = Integer.toString(ctx.statusCode());
         String name = route == null ? "unmatched" : route;

@@ -13,6 +13,8 @@ public final class InMemoryEventLog implements EventLog {
     public final List<RawEvent> events = new CopyOnWriteArrayList<>();
     public final List<Contact> contacts = new CopyOnWriteArrayList<>();
     public volatile boolean failWrites;
+    /** While set, writes complete only when this future does (a slow Kafka). */
+    public volatile CompletableFuture<Void> gate;
 
     @Override
     public CompletableFuture<Void> appendEvent(RawEvent event) {
@@ -27,6 +29,10 @@ public final class InMemoryEventLog implements EventLog {
     private <T> CompletableFuture<Void> store(List<T> list, T value) {
         if (failWrites) {
             return CompletableFuture.failedFuture(new Unavailable("test: writes refused", null));
+        }
+        CompletableFuture<Void> g = gate;
+        if (g != null) {
+            return g.thenRunAsync(() -> list.add(value));
         }
         // Completed on another thread, as Kafka's callbacks are.
         return CompletableFuture.runAsync(() -> list.add(value));

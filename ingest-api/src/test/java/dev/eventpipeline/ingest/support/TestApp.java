@@ -6,7 +6,6 @@ import dev.eventpipeline.ingest.contacts.ContactDirectory;
 import dev.eventpipeline.ingest.http.HttpLimits;
 import dev.eventpipeline.ingest.http.IngestApp;
 import dev.eventpipeline.ingest.ratelimit.RateLimiter;
-import io.javalin.Javalin;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
@@ -30,7 +29,7 @@ public final class TestApp implements AutoCloseable {
 
     public final InMemoryEventLog log = new InMemoryEventLog();
     public final ContactDirectory contacts;
-    public final Javalin javalin;
+    public final IngestApp javalin;
     public final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
     private TestApp(HttpLimits limits, boolean trustMode, Clock clock) {
