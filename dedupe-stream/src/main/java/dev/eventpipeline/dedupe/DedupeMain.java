@@ -18,6 +18,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class DedupeMain {
 
+    static {
+        // Before the first logger exists: our lines at INFO on stdout, Kafka's clients only when something is
+        // wrong (they log every rebalance step at INFO). Set here, not in a simplelogger.properties, so that the
+        // standalone jar, which bundles this module, keeps its own logging settings. -D flags still win.
+        setIfAbsent("org.slf4j.simpleLogger.logFile", "System.out");
+        setIfAbsent("org.slf4j.simpleLogger.showDateTime", "true");
+        setIfAbsent("org.slf4j.simpleLogger.log.org.apache.kafka", "warn");
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(DedupeMain.class);
 
     private DedupeMain() {}
@@ -56,6 +65,12 @@ public final class DedupeMain {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             System.exit(1);
+        }
+    }
+
+    private static void setIfAbsent(String property, String value) {
+        if (System.getProperty(property) == null) {
+            System.setProperty(property, value);
         }
     }
 
