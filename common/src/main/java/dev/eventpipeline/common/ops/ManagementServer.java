@@ -1,0 +1,87 @@
+package dev.eventpipeline.common.ops;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The small management port of services without an HTTP API of their own: {@code GET /healthz}
+ * (200 while the process runs), {@code GET /readyz} (200 when {@code ready} says so, else 503) and
+ * {@code GET /metrics} (Prometheus text).
+ *
+ * <p>The JDK's own HTTP server is enough for three read-only endpoints scraped every few seconds;
+ * Jetty would add a dependency and threads to services that otherwise need none.
+ */
+public final class ManagementServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ManagementServer.class);
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+
+    private ManagementServer(HttpServer server, ExecutorService executor) {
+        this.server = server;
+        this.executor = executor;
+    }
+
+    /** Binds {@code host:port} (port 0 picks a free one) and starts serving. */
+    public static ManagementServer start(String host, int port, PrometheusMeterRegistry registry, BooleanSupplier ready) {
+        HttpServer server;
+        try {
+            server = HttpServer.create(new InetSocketAddress(host, port), 16);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot bind the management server to " + host + ":" + port, e);
+        }
+        server.createContext("/healthz", ex -> respond(ex, 200, "text/plain", "ok\n"));
+        server.createContext("/readyz", ex -> {
+            boolean isReady = ready.getAsBoolean();
+            respond(ex, isReady ? 200 : 503, "text/plain", isReady ? "ready\n" : "not ready\n");
+        });
+        server.createContext("/metrics", ex -> respond(ex, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
+        // One thread: scrapes and probes are rare and cheap; more would only compete with the service.
+        ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "management-http");
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(executor);
+        server.start();
+        LOG.info("management endpoints on http://{}:{}/ (healthz, readyz, metrics)", host, server.getAddress().getPort());
+        return new ManagementServer(server, executor);
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+
+    private static void respond(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+        try (exchange) {
+            if (!"GET".equals(exchange.getRequestMethod())) {
+                exchange.sendResponseHeaders(405, -1);
+                return;
+            }
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", contentType);
+            exchange.sendResponseHeaders(status, bytes.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package dev.eventpipeline.common.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+class ManagementServerTest {
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Test
+    void readyz_follows_the_readiness_check_and_metrics_show_registered_meters() throws Exception {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        registry.counter("events.processed").increment(3);
+        AtomicBoolean ready = new AtomicBoolean(false);
+        try (ManagementServer server = ManagementServer.start("127.0.0.1", 0, registry, ready::get)) {
+            String base = "http://127.0.0.1:" + server.port();
+            assertThat(get(base + "/healthz").statusCode()).isEqualTo(200);
+            assertThat(get(base + "/readyz").statusCode()).isEqualTo(503);
+            ready.set(true);
+            assertThat(get(base + "/readyz").statusCode()).isEqualTo(200);
+            HttpResponse<String> metrics = get(base + "/metrics");
+            assertThat(metrics.statusCode()).isEqualTo(200);
+            assertThat(metrics.body()).contains("events_processed_total 3.0");
+        }
+    }
+
+    private HttpResponse<String> get(String url) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
