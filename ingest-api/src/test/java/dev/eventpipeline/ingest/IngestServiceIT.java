@@ -10,6 +10,7 @@ import dev.eventpipeline.common.records.EventKeys;
 import dev.eventpipeline.common.records.RawEvent;
 import dev.eventpipeline.common.topics.Topics;
 import dev.eventpipeline.ingest.support.Api;
+import dev.eventpipeline.testing.JsonSchemas;
 import dev.eventpipeline.testing.SharedKafka;
 import dev.eventpipeline.testing.TestTopics;
 import dev.eventpipeline.testing.TopicReader;
@@ -21,6 +22,7 @@ import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -76,7 +78,20 @@ class IngestServiceIT {
             assertThat(event.contact().email()).isEqualTo("frodo@example.com");
             assertThat(event.metadata().toString())
                     .isEqualTo("{\"invite_code\":\"ADDAFRIEND\",\"price\":{\"amount\":34999,\"currency\":\"eur\"}}");
+            assertWrittenValuesMatchTheirSchemas(prefix, 1, 1);
         }
+    }
+
+    /** What the service really wrote, byte for byte, against the JSON Schemas other teams are given. */
+    private static void assertWrittenValuesMatchTheirSchemas(String prefix, int events, int contacts) {
+        List<ConsumerRecord<String, byte[]>> raw = TopicReader.readToEnd(SharedKafka.bootstrapServers(), Topics.RAW_EVENTS.name(prefix),
+                new StringDeserializer(), new ByteArrayDeserializer(), READ);
+        assertThat(raw).hasSize(events);
+        raw.forEach(r -> JsonSchemas.assertValid(Topics.RAW_EVENTS, r.value()));
+        List<ConsumerRecord<String, byte[]>> written = TopicReader.readToEnd(SharedKafka.bootstrapServers(), Topics.CONTACTS.name(prefix),
+                new StringDeserializer(), new ByteArrayDeserializer(), READ);
+        assertThat(written).hasSize(contacts);
+        written.forEach(r -> JsonSchemas.assertValid(Topics.CONTACTS, r.value()));
     }
 
     @Test
@@ -133,6 +148,7 @@ class IngestServiceIT {
             List<ConsumerRecord<String, RawEvent>> raw = TopicReader.readToEnd(SharedKafka.bootstrapServers(),
                     Topics.RAW_EVENTS.name(prefix), new StringDeserializer(), Topics.RAW_EVENTS.valueSerde().deserializer(), READ);
             assertThat(raw).extracting(r -> r.value().contact().id()).containsOnly(c.id()).hasSize(3);
+            assertWrittenValuesMatchTheirSchemas(prefix, 3, 1);
         }
     }
 

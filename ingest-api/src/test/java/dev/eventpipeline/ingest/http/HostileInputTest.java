@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventpipeline.common.json.Json;
 import dev.eventpipeline.common.records.RawEvent;
+import dev.eventpipeline.common.topics.Topics;
+import dev.eventpipeline.testing.JsonSchemas;
 import dev.eventpipeline.ingest.support.TestApp;
 import dev.eventpipeline.ingest.validation.EventValidator;
 import java.io.ByteArrayOutputStream;
@@ -90,6 +92,8 @@ class HostileInputTest {
         EventValidator.Result r = EventValidator.validate(body, TestApp.NOW);
         assertThat(r.errors()).as("seed=" + seed + " stored " + e).isEmpty();
         assertThat(e.metadata().size()).isLessThanOrEqualTo(10);
+        // The bytes that would go to raw-events match the topic's published schema.
+        JsonSchemas.assertValid(Topics.RAW_EVENTS, Topics.RAW_EVENTS.valueSerde().serializer().serialize("raw-events", e));
         assertThat(e.workspaceId()).isEqualTo("ws-1");
     }
 
