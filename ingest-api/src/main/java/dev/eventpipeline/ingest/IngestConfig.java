@@ -21,6 +21,7 @@ public final class IngestConfig extends AbstractConfig {
     public static final String HTTP_IDLE_TIMEOUT = "http.idle.timeout";
     public static final String HTTP_MIN_REQUEST_DATA_RATE = "http.min.request.data.rate";
     public static final String HTTP_MAX_HEADER_BYTES = "http.max.header.bytes";
+    public static final String HTTP_MAX_CONNECTIONS = "http.max.connections";
     public static final String AUTH_TOKENS_FILE = "auth.tokens.file";
     public static final String AUTH_DEV_TOKEN = "auth.dev.token";
     public static final String AUTH_DEV_WORKSPACE = "auth.dev.workspace";
@@ -50,6 +51,8 @@ public final class IngestConfig extends AbstractConfig {
                     "Bytes per second a client must at least send while uploading a body; slower uploads (slowloris) are cut off. 0 disables.")
             .define(HTTP_MAX_HEADER_BYTES, Type.INT, 8192, Range.between(1024, 1 << 20), Importance.LOW,
                     "Largest request line plus headers accepted; larger gets 431 from Jetty before any handler runs.")
+            .define(HTTP_MAX_CONNECTIONS, Type.INT, 10_000, Range.atLeast(1), Importance.LOW,
+                    "Open HTTP connections at most; beyond it new connections wait in the OS backlog. Bounds memory under overload.")
             .define(AUTH_TOKENS_FILE, Type.STRING, "", Importance.HIGH,
                     "JSON token registry (SHA-256 digests only), written by the 'token create' command. Empty: no file.")
             .define(AUTH_DEV_TOKEN, Type.PASSWORD, null, Importance.MEDIUM,

@@ -15,7 +15,8 @@ public record HttpLimits(
         Duration idleTimeout,
         long minRequestDataRate,
         int maxHeaderBytes,
-        Duration produceTimeout) {
+        Duration produceTimeout,
+        int maxConnections) {
 
     public static HttpLimits from(IngestConfig config) {
         return new HttpLimits(
@@ -28,7 +29,8 @@ public record HttpLimits(
                 config.httpIdleTimeout(),
                 config.getLong(IngestConfig.HTTP_MIN_REQUEST_DATA_RATE),
                 config.getInt(IngestConfig.HTTP_MAX_HEADER_BYTES),
-                config.produceTimeout());
+                config.produceTimeout(),
+                config.getInt(IngestConfig.HTTP_MAX_CONNECTIONS));
     }
 
     /** The defaults of {@link IngestConfig}, for tests. */
@@ -38,11 +40,11 @@ public record HttpLimits(
 
     public HttpLimits withBulkMaxItems(int items) {
         return new HttpLimits(eventBodyBytes, bulkBodyBytes, items, appCallsPerWindow, workspaceCallsPerWindow,
-                defaultIntercomVersion, idleTimeout, minRequestDataRate, maxHeaderBytes, produceTimeout);
+                defaultIntercomVersion, idleTimeout, minRequestDataRate, maxHeaderBytes, produceTimeout, maxConnections);
     }
 
     public HttpLimits withRateLimits(int appPerWindow, int workspacePerWindow) {
         return new HttpLimits(eventBodyBytes, bulkBodyBytes, bulkMaxItems, appPerWindow, workspacePerWindow,
-                defaultIntercomVersion, idleTimeout, minRequestDataRate, maxHeaderBytes, produceTimeout);
+                defaultIntercomVersion, idleTimeout, minRequestDataRate, maxHeaderBytes, produceTimeout, maxConnections);
     }
 }

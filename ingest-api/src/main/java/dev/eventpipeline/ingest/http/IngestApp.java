@@ -41,6 +41,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -117,6 +118,10 @@ public final class IngestApp {
             });
             config.jetty.modifyServer(server -> {
                 server.setErrorHandler(new JsonErrorHandler());
+                // Bounds what overload can hold in memory: past this many open connections Jetty stops
+                // accepting until one closes. (Jetty warns against bounding its job queue instead: its
+                // own tasks must never be rejected.) Writes hold no thread while they wait for Kafka.
+                server.addBean(new NetworkConnectionLimit(limits.maxConnections(), server));
                 // Lets in-flight requests (which wait at most for the producer) finish on stop.
                 server.setStopTimeout(limits.produceTimeout().plusSeconds(2).toMillis());
                 for (var connector : server.getConnectors()) {

@@ -280,7 +280,7 @@ class EventsApiTest {
     @Test
     void a_string_longer_than_64_kib_is_refused_even_under_a_larger_body_limit() {
         try (TestApp big = TestApp.start(new HttpLimits(1 << 20, 2 << 20, 100, 1000, 1000, "2.10",
-                java.time.Duration.ofSeconds(30), 1024, 8192, java.time.Duration.ofSeconds(5)), false)) {
+                java.time.Duration.ofSeconds(30), 1024, 8192, java.time.Duration.ofSeconds(5), 10_000), false)) {
             big.contacts.put(new Contact("contact", "c1", "ws-1", "user", "u", null, null, 1));
             String ok = "{\"event_name\":\"e\",\"created_at\":1,\"user_id\":\"u\",\"metadata\":{\"s\":\"" + "x".repeat(64 * 1024) + "\"}}";
             assertThat(big.api().postJson("/events", ok).status()).isEqualTo(202);
