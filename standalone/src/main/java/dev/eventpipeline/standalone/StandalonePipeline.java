@@ -67,7 +67,7 @@ final class StandalonePipeline implements AutoCloseable {
         Map<String, Object> kafka = new HashMap<>();
         kafka.put(KafkaSettings.BOOTSTRAP_SERVERS, broker.bootstrapServers());
         kafka.put(KafkaSettings.TOPIC_PARTITIONS, options.topicPartitions());
-        kafka.put(KafkaSettings.TOPIC_REPLICATION_FACTOR, 1);
+        kafka.put(KafkaSettings.TOPIC_REPLICATION_FACTOR, "1");
         kafka.put(KafkaSettings.STARTUP_TIMEOUT, STARTUP_TIMEOUT.toSeconds() + "s");
 
         Map<String, Object> sinkProps = new HashMap<>(kafka);

@@ -3,6 +3,7 @@ package dev.eventpipeline.standalone;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.eventpipeline.common.json.Json;
 import dev.eventpipeline.common.records.CleanEvent;
 import dev.eventpipeline.common.records.EventKeys;
 import dev.eventpipeline.common.topics.Topics;
@@ -19,6 +20,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -53,15 +55,18 @@ class StandaloneIT {
         long createdAt = 1_700_000_000L;
         String first = event("signed-up", "u-1", createdAt);
         String second = event("signed-up", "u-2", createdAt);
-        Set<String> expectedIds = Set.of(
-                EventKeys.eventId("dev", "u-1", "signed-up", createdAt),
-                EventKeys.eventId("dev", "u-2", "signed-up", createdAt));
+        Set<String> expectedIds = new HashSet<>();
 
         try (ChildJvm pipeline = startPipeline("first-start.log")) {
             Matcher ready = awaitReady(pipeline);
             String api = ready.group(1);
             String kafka = ready.group(2);
 
+            // Intercom's default: events are recorded only against known contacts, so create them first.
+            for (String userId : List.of("u-1", "u-2")) {
+                String contactId = createContact(api, userId);
+                expectedIds.add(EventKeys.eventId("dev", contactId, "signed-up", createdAt));
+            }
             assertThat(post(api, first)).isEqualTo(202);
             assertThat(post(api, first)).isEqualTo(202);
             assertThat(post(api, second)).isEqualTo(202);
@@ -112,13 +117,23 @@ class StandaloneIT {
                 + "\",\"metadata\":{\"plan\":\"pro\"}}";
     }
 
+    private String createContact(String api, String externalId) throws Exception {
+        HttpResponse<String> response = send(api + "/contacts", "{\"external_id\":\"" + externalId + "\"}");
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return Json.mapper().readTree(response.body()).get("id").asText();
+    }
+
     private int post(String api, String body) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(api + "/events"))
+        return send(api + "/events", body).statusCode();
+    }
+
+    private HttpResponse<String> send(String url, String body) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url))
                 .header("Authorization", "Bearer " + TOKEN)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build();
-        return http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode();
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
     private static List<String> cleanEventIds(String kafka) {
@@ -129,12 +144,13 @@ class StandaloneIT {
                 .collect(Collectors.toList());
     }
 
-    private Set<String> storedIds() throws Exception {
+    /** Every row of the events table (a list, so that a second row for one id would show). */
+    private List<String> storedIds() throws Exception {
         Path db = dataDir.resolve("events.db");
         if (!Files.exists(db)) {
-            return Set.of();
+            return List.of();
         }
-        Set<String> ids = new HashSet<>();
+        List<String> ids = new ArrayList<>();
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
              Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT id FROM events")) {

@@ -1,0 +1,82 @@
+package dev.eventpipeline.dedupe.topology;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.state.WindowStore;
+
+/**
+ * The de-duplication memory: for each event id, when a copy was last received and which request was
+ * the first copy. It lives in a segmented window store so that old entries go away by dropping whole
+ * segments, never by per-key deletes, and the disk holds only the recent past.
+ *
+ * <p>Entries are filed under time buckets of width W (the window). A copy received at {@code t} can only
+ * have an earlier copy within W in the bucket of {@code t} or the one before, so a lookup is at most two
+ * point reads ({@link WindowStore#fetch(Object, long)} reads one key of one segment, with RocksDB's bloom
+ * filter answering most misses) instead of a range scan over {@code [t - W, t]}.
+ *
+ * <p>Time is receive time, never {@code created_at}. A record received more than W before the
+ * partition's stream time is treated as received at stream time − W: its bucket may already be gone,
+ * and a put there would be dropped silently (the store ignores expired puts), letting its next copy
+ * pass as new. With that clamp every lookup reaches back at most 3W behind stream time, which is the
+ * retention ({@link #retention}).
+ */
+public final class DedupeWindow {
+
+    private final WindowStore<Bytes, byte[]> store;
+    private final long windowMs;
+
+    public DedupeWindow(WindowStore<Bytes, byte[]> store, Duration window) {
+        this.store = store;
+        this.windowMs = window.toMillis();
+    }
+
+    /** How long the store must keep an entry: two buckets plus the W of lateness the clamp allows. */
+    public static Duration retention(Duration window) {
+        return window.multipliedBy(3);
+    }
+
+    /** The time a copy counts as received: its record timestamp, clamped to at most W behind stream time. */
+    public long receiveTime(long recordTimestamp, long streamTime) {
+        return Math.max(recordTimestamp, streamTime - windowMs);
+    }
+
+    /**
+     * Remembers this copy and answers whether it is a later copy. Returns the request id of the first
+     * copy when an earlier copy was received less than W before (or after, for a copy that arrives out of
+     * order) {@code receivedAt}; returns {@code null} when this copy is the first within the window.
+     */
+    public String observe(Bytes eventKey, long receivedAt, String requestId) {
+        long bucket = bucketOf(receivedAt);
+        byte[] last = store.fetch(eventKey, bucket);
+        if (last == null && bucket >= windowMs) {
+            last = store.fetch(eventKey, bucket - windowMs);
+        }
+        if (last != null) {
+            long lastSeen = ByteBuffer.wrap(last).getLong();
+            if (Math.abs(receivedAt - lastSeen) < windowMs) {
+                // Each copy refreshes the window; the first request id stays.
+                long newest = Math.max(lastSeen, receivedAt);
+                if (newest != lastSeen || bucketOf(newest) != bucket) {
+                    // A copy: the array may be the cache's own.
+                    byte[] refreshed = last.clone();
+                    ByteBuffer.wrap(refreshed).putLong(newest);
+                    store.put(eventKey, refreshed, bucketOf(newest));
+                }
+                return new String(last, Long.BYTES, last.length - Long.BYTES, StandardCharsets.UTF_8);
+            }
+        }
+        store.put(eventKey, entry(receivedAt, requestId), bucket);
+        return null;
+    }
+
+    private long bucketOf(long time) {
+        return Math.floorDiv(time, windowMs) * windowMs;
+    }
+
+    private static byte[] entry(long receivedAt, String requestId) {
+        byte[] id = requestId.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(Long.BYTES + id.length).putLong(receivedAt).put(id).array();
+    }
+}
