@@ -5,13 +5,15 @@ import dev.eventpipeline.common.records.CleanEvent;
 import dev.eventpipeline.common.records.EventDefinition;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Types;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Writes one batch of events and definition changes in one database transaction, idempotently:
@@ -22,7 +24,12 @@ import java.util.Map;
 public final class EventStore {
 
     private final Database database;
-    private final String insertEvent;
+    private final String eventRow;
+    private static final String INSERT_EVENT_HEAD = "INSERT INTO events (id, workspace_id, contact_id, contact_role, user_id,"
+            + " email, event_name, created_at, metadata, dropped_metadata, received_at, request_id, intercom_version) VALUES ";
+    private static final String INSERT_EVENT_TAIL = " ON CONFLICT (id) DO NOTHING RETURNING id";
+    /** 13 parameters a row: 1000 rows are 13000, below both databases' limits (SQLite 32766, PostgreSQL 32767). */
+    private static final int EVENT_ROWS_PER_STATEMENT = 1000;
     private final String upsertSummaryConflict;
     private static final String UPSERT_SUMMARY_HEAD = "INSERT INTO event_summaries (workspace_id, contact_id, event_name,"
             + " event_count, first_created_at, last_created_at) VALUES ";
@@ -39,10 +46,7 @@ public final class EventStore {
     public EventStore(Database database) {
         this.database = database;
         SqlDialect d = database.dialect();
-        this.insertEvent = "INSERT INTO events (id, workspace_id, contact_id, contact_role, user_id, email, event_name,"
-                + " created_at, metadata, dropped_metadata, received_at, request_id, intercom_version)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, " + d.json() + ", " + d.json() + ", " + d.timestampParam() + ", ?, ?)"
-                + " ON CONFLICT (id) DO NOTHING";
+        this.eventRow = "(?, ?, ?, ?, ?, ?, ?, ?, " + d.json() + ", " + d.json() + ", " + d.timestampParam() + ", ?, ?)";
         this.upsertSummaryConflict = " ON CONFLICT (workspace_id, contact_id, event_name) DO UPDATE SET"
                 + " event_count = event_summaries.event_count + excluded.event_count,"
                 + " first_created_at = CASE WHEN excluded.first_created_at < event_summaries.first_created_at"
@@ -71,11 +75,11 @@ public final class EventStore {
         try (Connection c = database.connection()) {
             try {
                 c.setAutoCommit(false);
-                int[] inserted = insertEvents(c, events);
+                boolean[] inserted = insertEvents(c, events);
                 int insertedCount = 0;
                 Map<SummaryKey, Summary> summaries = new LinkedHashMap<>();
                 for (int i = 0; i < events.size(); i++) {
-                    if (rowInserted(inserted[i])) {
+                    if (inserted[i]) {
                         insertedCount++;
                         CleanEvent e = events.get(i);
                         summaries.merge(new SummaryKey(e.workspaceId(), e.contact().id(), e.eventName()),
@@ -93,49 +97,47 @@ public final class EventStore {
         }
     }
 
-    private int[] insertEvents(Connection c, List<CleanEvent> events) throws SQLException {
-        if (events.isEmpty()) {
-            return new int[0];
-        }
-        try (PreparedStatement ps = c.prepareStatement(insertEvent)) {
-            for (CleanEvent e : events) {
-                ps.setString(1, e.id());
-                ps.setString(2, e.workspaceId());
-                ps.setString(3, e.contact().id());
-                ps.setString(4, e.contact().role());
-                ps.setString(5, e.contact().userId());
-                ps.setString(6, e.contact().email());
-                ps.setString(7, e.eventName());
-                ps.setLong(8, e.createdAt());
-                ps.setString(9, Json.toString(e.metadata() == null ? Map.of() : e.metadata()));
-                ps.setString(10, Json.toString(e.droppedMetadata() == null ? List.of() : e.droppedMetadata()));
-                ps.setString(11, SqlDialect.timestamp(e.receivedAt()));
-                ps.setString(12, e.requestId());
-                ps.setString(13, e.intercomVersion());
-                ps.addBatch();
-            }
-            int[] counts = ps.executeBatch();
-            if (counts.length != events.size()) {
-                throw new SQLException("driver returned " + counts.length + " update counts for " + events.size() + " rows");
-            }
-            return counts;
-        }
-    }
-
     /**
-     * Both drivers report 1 for an inserted row and 0 for {@code DO NOTHING}; the summaries depend on
-     * that, so an answer without the count ({@link Statement#SUCCESS_NO_INFO}, for example from
-     * PostgreSQL's reWriteBatchedInserts) is refused rather than guessed.
+     * Inserts the events that are not stored yet and returns which ones were new: {@code ON CONFLICT (id)
+     * DO NOTHING RETURNING id} answers exactly the ids this statement inserted (a replayed event, or a
+     * second copy within the batch, is not among them). One multi-row statement per
+     * {@link #EVENT_ROWS_PER_STATEMENT} rows: per-statement work dominates on PostgreSQL.
      */
-    private static boolean rowInserted(int count) throws SQLException {
-        if (count == 1) {
-            return true;
+    private boolean[] insertEvents(Connection c, List<CleanEvent> events) throws SQLException {
+        boolean[] inserted = new boolean[events.size()];
+        for (int from = 0; from < events.size(); from += EVENT_ROWS_PER_STATEMENT) {
+            List<CleanEvent> chunk = events.subList(from, Math.min(events.size(), from + EVENT_ROWS_PER_STATEMENT));
+            String sql = INSERT_EVENT_HEAD + String.join(", ", Collections.nCopies(chunk.size(), eventRow)) + INSERT_EVENT_TAIL;
+            Set<String> newIds = new HashSet<>();
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                int i = 1;
+                for (CleanEvent e : chunk) {
+                    ps.setString(i++, e.id());
+                    ps.setString(i++, e.workspaceId());
+                    ps.setString(i++, e.contact().id());
+                    ps.setString(i++, e.contact().role());
+                    ps.setString(i++, e.contact().userId());
+                    ps.setString(i++, e.contact().email());
+                    ps.setString(i++, e.eventName());
+                    ps.setLong(i++, e.createdAt());
+                    ps.setString(i++, Json.toString(e.metadata() == null ? Map.of() : e.metadata()));
+                    ps.setString(i++, Json.toString(e.droppedMetadata() == null ? List.of() : e.droppedMetadata()));
+                    ps.setString(i++, SqlDialect.timestamp(e.receivedAt()));
+                    ps.setString(i++, e.requestId());
+                    ps.setString(i++, e.intercomVersion());
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        newIds.add(rs.getString(1));
+                    }
+                }
+            }
+            for (int k = 0; k < chunk.size(); k++) {
+                // remove(): of two copies of one id in the batch only the first counts as new.
+                inserted[from + k] = newIds.remove(chunk.get(k).id());
+            }
         }
-        if (count == 0) {
-            return false;
-        }
-        throw new SQLException("the JDBC driver did not report whether a row was inserted (update count " + count
-                + "); do not set reWriteBatchedInserts on the sink's URL");
+        return inserted;
     }
 
     /**
