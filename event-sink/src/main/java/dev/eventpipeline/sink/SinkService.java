@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -51,6 +52,7 @@ public final class SinkService implements AutoCloseable {
     private final Thread thread;
     private final PrometheusMeterRegistry registry;
     private ManagementServer management;
+    private final AtomicBoolean closed = new AtomicBoolean();
     private JvmGcMetrics gcMetrics;
 
     private SinkService(SinkConfig config, Database database, Producer<String, DeadLetter> deadLetters,
@@ -192,6 +194,10 @@ public final class SinkService implements AutoCloseable {
     /** Writes the last batch, commits its offsets, leaves the group and closes, within shutdown.timeout. */
     @Override
     public void close() {
+        // Idempotent: standalone and a shutdown hook may both close it.
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         Duration timeout = config.shutdownTimeout();
         if (management != null) {
             management.close();
