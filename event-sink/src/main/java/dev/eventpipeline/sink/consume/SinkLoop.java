@@ -1,11 +1,11 @@
 package dev.eventpipeline.sink.consume;
 
-import dev.eventpipeline.common.records.CleanEvent;
 import dev.eventpipeline.common.records.DeadLetter;
 import dev.eventpipeline.sink.consume.RecordDecoder.Decoded;
 import dev.eventpipeline.sink.ops.SinkMetrics;
 import dev.eventpipeline.sink.store.EventStore;
 import dev.eventpipeline.sink.store.EventStore.DefinitionChange;
+import dev.eventpipeline.sink.store.EventStore.EventRow;
 import dev.eventpipeline.sink.store.EventStore.WriteResult;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -226,14 +226,14 @@ public final class SinkLoop implements Runnable {
     /** Hands the oldest batch of the buffer to the writer thread. */
     private void submit() {
         List<Pending> batch = new ArrayList<>(buffer.subList(0, Math.min(buffer.size(), settings.batchSize())));
-        List<CleanEvent> events = new ArrayList<>(batch.size());
+        List<EventRow> events = new ArrayList<>(batch.size());
         List<DefinitionChange> definitions = new ArrayList<>();
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         try {
             for (int i = 0; i < batch.size(); i++) {
                 Pending p = batch.get(i);
                 if (p.decoded().event() != null) {
-                    events.add(p.decoded().event());
+                    events.add(EventRow.of(p.decoded().event()));
                 } else if (p.decoded().definition() != null) {
                     definitions.add(p.decoded().definition());
                 } else {

@@ -64,6 +64,19 @@ public final class EventStore {
     /** A definition record: the latest definition, or a tombstone ({@code definition == null}) that deletes it. */
     public record DefinitionChange(String workspaceId, String eventName, EventDefinition definition) {}
 
+    /**
+     * An event ready to bind, its JSON and timestamp already rendered: built on the consumer thread
+     * while the previous batch is written, so the transaction spends no time on them.
+     */
+    public record EventRow(CleanEvent event, String metadataJson, String droppedMetadataJson, String receivedAt) {
+        public static EventRow of(CleanEvent e) {
+            return new EventRow(e,
+                    Json.toString(e.metadata() == null ? Map.of() : e.metadata()),
+                    Json.toString(e.droppedMetadata() == null ? List.of() : e.droppedMetadata()),
+                    SqlDialect.timestamp(e.receivedAt()));
+        }
+    }
+
     /** What one batch changed. */
     public record WriteResult(int eventsInserted, int eventsAlreadyStored, int summariesUpdated, int definitionsWritten) {}
 
@@ -71,7 +84,7 @@ public final class EventStore {
      * Writes the batch in one transaction and commits it. On any {@link SQLException} the
      * transaction is rolled back and nothing of the batch is stored; the caller retries the whole batch.
      */
-    public WriteResult write(List<CleanEvent> events, List<DefinitionChange> definitions) throws SQLException {
+    public WriteResult write(List<EventRow> events, List<DefinitionChange> definitions) throws SQLException {
         try (Connection c = database.connection()) {
             try {
                 c.setAutoCommit(false);
@@ -81,7 +94,7 @@ public final class EventStore {
                 for (int i = 0; i < events.size(); i++) {
                     if (inserted[i]) {
                         insertedCount++;
-                        CleanEvent e = events.get(i);
+                        CleanEvent e = events.get(i).event();
                         summaries.merge(new SummaryKey(e.workspaceId(), e.contact().id(), e.eventName()),
                                 new Summary(1, e.createdAt(), e.createdAt()), Summary::plus);
                     }
@@ -103,15 +116,16 @@ public final class EventStore {
      * second copy within the batch, is not among them). One multi-row statement per
      * {@link #EVENT_ROWS_PER_STATEMENT} rows: per-statement work dominates on PostgreSQL.
      */
-    private boolean[] insertEvents(Connection c, List<CleanEvent> events) throws SQLException {
+    private boolean[] insertEvents(Connection c, List<EventRow> events) throws SQLException {
         boolean[] inserted = new boolean[events.size()];
         for (int from = 0; from < events.size(); from += EVENT_ROWS_PER_STATEMENT) {
-            List<CleanEvent> chunk = events.subList(from, Math.min(events.size(), from + EVENT_ROWS_PER_STATEMENT));
+            List<EventRow> chunk = events.subList(from, Math.min(events.size(), from + EVENT_ROWS_PER_STATEMENT));
             String sql = INSERT_EVENT_HEAD + String.join(", ", Collections.nCopies(chunk.size(), eventRow)) + INSERT_EVENT_TAIL;
             Set<String> newIds = new HashSet<>();
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 int i = 1;
-                for (CleanEvent e : chunk) {
+                for (EventRow row : chunk) {
+                    CleanEvent e = row.event();
                     ps.setString(i++, e.id());
                     ps.setString(i++, e.workspaceId());
                     ps.setString(i++, e.contact().id());
@@ -120,9 +134,9 @@ public final class EventStore {
                     ps.setString(i++, e.contact().email());
                     ps.setString(i++, e.eventName());
                     ps.setLong(i++, e.createdAt());
-                    ps.setString(i++, Json.toString(e.metadata() == null ? Map.of() : e.metadata()));
-                    ps.setString(i++, Json.toString(e.droppedMetadata() == null ? List.of() : e.droppedMetadata()));
-                    ps.setString(i++, SqlDialect.timestamp(e.receivedAt()));
+                    ps.setString(i++, row.metadataJson());
+                    ps.setString(i++, row.droppedMetadataJson());
+                    ps.setString(i++, row.receivedAt());
                     ps.setString(i++, e.requestId());
                     ps.setString(i++, e.intercomVersion());
                 }
@@ -134,7 +148,7 @@ public final class EventStore {
             }
             for (int k = 0; k < chunk.size(); k++) {
                 // remove(): of two copies of one id in the batch only the first counts as new.
-                inserted[from + k] = newIds.remove(chunk.get(k).id());
+                inserted[from + k] = newIds.remove(chunk.get(k).event().id());
             }
         }
         return inserted;
