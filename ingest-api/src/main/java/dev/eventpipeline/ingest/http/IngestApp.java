@@ -124,11 +124,6 @@ public final class IngestApp {
                 server.addBean(new NetworkConnectionLimit(limits.maxConnections(), server));
                 // Lets in-flight requests (which wait at most for the producer) finish on stop.
                 server.setStopTimeout(limits.produceTimeout().plusSeconds(2).toMillis());
-                for (var connector : server.getConnectors()) {
-                    if (connector instanceof ServerConnector sc) {
-                        sc.setIdleTimeout(limits.idleTimeout().toMillis());
-                    }
-                }
             });
             config.requestLogger.http(app::record);
             config.routes.before(ctx -> {
@@ -160,6 +155,13 @@ public final class IngestApp {
     /** Binds the port; returns once the server accepts connections. */
     public IngestApp start() {
         javalin.start();
+        // Javalin creates its connector after modifyServer runs, so the idle timeout is set here, before
+        // any connection exists: a client that stops sending (or reading) is cut off after this long.
+        for (var connector : javalin.jettyServer().server().getConnectors()) {
+            if (connector instanceof ServerConnector sc) {
+                sc.setIdleTimeout(limits.idleTimeout().toMillis());
+            }
+        }
         return this;
     }
 
