@@ -81,6 +81,10 @@ public final class IngestThroughputBench {
                 long stored = endOffsets(broker.bootstrapServers());
                 report.forEach(System.out::println);
                 System.out.printf("raw-events records=%d, 202s counted by wrk in measured runs=%d (warm-up runs add more records)%n", stored, kafka2xx);
+                if (stored < kafka2xx) {
+                    System.out.println("LOST: fewer records in raw-events than 202 answers");
+                    System.exit(1);
+                }
             } finally {
                 baseline.stop();
             }
