@@ -24,6 +24,7 @@ public final class DedupeMain {
         // standalone jar, which bundles this module, keeps its own logging settings. -D flags still win.
         setIfAbsent("org.slf4j.simpleLogger.logFile", "System.out");
         setIfAbsent("org.slf4j.simpleLogger.showDateTime", "true");
+        setIfAbsent("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSZ");
         setIfAbsent("org.slf4j.simpleLogger.log.org.apache.kafka", "warn");
     }
 

@@ -154,7 +154,8 @@ public final class DedupeService implements AutoCloseable {
         }
     }
 
-    static Properties streamsProperties(DedupeConfig config, TopologySettings settings) {
+    /** The Kafka Streams properties of this service (public so the benchmark runs its baseline with the same ones). */
+    public static Properties streamsProperties(DedupeConfig config, TopologySettings settings) {
         Properties props = new Properties();
         props.putAll(KafkaSettings.clientProperties(config));
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.getString(DedupeConfig.APPLICATION_ID));

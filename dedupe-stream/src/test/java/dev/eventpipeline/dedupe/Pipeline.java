@@ -53,8 +53,8 @@ final class Pipeline {
         }
     }
 
-    /** Polls the three output topics (read committed) until they hold {@code expected} records together. */
-    static void awaitOutputs(String bootstrap, String prefix, int expected, Duration timeout) {
+    /** Polls the three output topics (read committed) until they hold {@code expected} records together; returns how many it saw. */
+    static long awaitOutputs(String bootstrap, String prefix, int expected, Duration timeout) {
         List<String> topics = List.of(Topics.CLEAN_EVENTS.name(prefix), Topics.DUPLICATE_EVENTS.name(prefix),
                 Topics.DEAD_LETTER_EVENTS.name(prefix));
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
@@ -72,6 +72,7 @@ final class Pipeline {
                 }
                 seen += consumer.poll(Duration.ofMillis(200)).count();
             }
+            return seen;
         }
     }
 

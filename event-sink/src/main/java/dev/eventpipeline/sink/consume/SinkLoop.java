@@ -124,6 +124,10 @@ public final class SinkLoop implements Runnable {
             try {
                 if (!crashed) {
                     finalFlush();
+                } else {
+                    // Closing the consumer calls onPartitionsRevoked: after a failure nothing more is written or
+                    // committed, exactly as if the process had died here; the next owner reads these records again.
+                    buffer.clear();
                 }
             } finally {
                 try {

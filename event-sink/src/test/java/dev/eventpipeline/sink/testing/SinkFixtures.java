@@ -6,7 +6,9 @@ import dev.eventpipeline.common.records.ContactRef;
 import dev.eventpipeline.common.records.EventDefinition;
 import dev.eventpipeline.common.records.EventKeys;
 import dev.eventpipeline.common.records.TypedValue;
+import dev.eventpipeline.common.topics.TopicProvisioner;
 import dev.eventpipeline.common.topics.Topics;
+import dev.eventpipeline.testing.SharedKafka;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -50,7 +54,11 @@ public final class SinkFixtures {
         return new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true), new ByteArraySerializer(), new ByteArraySerializer());
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                // One request in flight: on a topic created a moment ago the first produce can meet
+                // NOT_LEADER_OR_FOLLOWER, and with several batches in flight the embedded broker then answered
+                // OUT_OF_ORDER_SEQUENCE_NUMBER to every retry until the delivery timeout.
+                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1), new ByteArraySerializer(), new ByteArraySerializer());
     }
 
     public static ProducerRecord<byte[], byte[]> eventRecord(String prefix, CleanEvent e) {
@@ -65,6 +73,14 @@ public final class SinkFixtures {
         return new ProducerRecord<>(topic,
                 Topics.EVENT_DEFINITIONS.keySerde().serializer().serialize(topic, EventKeys.definitionKey(workspace, eventName)),
                 d == null ? null : Topics.EVENT_DEFINITIONS.valueSerde().serializer().serialize(topic, d));
+    }
+
+    /** Creates the sink's topics (3 partitions) before a test writes to them ahead of starting the sink. */
+    public static void createTopics(String prefix) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers()))) {
+            new TopicProvisioner(admin, prefix, 3, (short) -1, Duration.ofSeconds(30))
+                    .ensure(List.of(Topics.CLEAN_EVENTS, Topics.EVENT_DEFINITIONS, Topics.DEAD_LETTER_EVENTS), Map.of());
+        }
     }
 
     /** Sends every record and waits until Kafka acknowledged all of them. */

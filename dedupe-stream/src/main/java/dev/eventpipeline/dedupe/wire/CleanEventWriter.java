@@ -1,0 +1,105 @@
+package dev.eventpipeline.dedupe.wire;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import dev.eventpipeline.common.json.Json;
+import dev.eventpipeline.common.records.CleanEvent;
+import dev.eventpipeline.common.records.ContactRef;
+import dev.eventpipeline.common.records.DroppedMetadata;
+import dev.eventpipeline.common.records.TypedValue;
+import dev.eventpipeline.common.topics.Topics;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * Writes {@code clean-events} values byte for byte as {@link Topics#CLEAN_EVENTS}' serde does
+ * ({@code CleanEventWriterTest} compares them), with a hand-written field walk instead of data binding:
+ * the clean event is written once per event and was the stream's second-largest CPU cost. Field order is
+ * the record's component order, as Jackson writes records.
+ */
+public final class CleanEventWriter implements Serializer<CleanEvent> {
+
+    private static final JsonFactory FACTORY = Json.mapper().getFactory();
+
+    @Override
+    public byte[] serialize(String topic, CleanEvent e) {
+        if (e == null) {
+            return null;
+        }
+        try (ByteArrayBuilder out = new ByteArrayBuilder(FACTORY._getBufferRecycler(), 768);
+                JsonGenerator g = FACTORY.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("id", e.id());
+            g.writeStringField("workspace_id", e.workspaceId());
+            g.writeStringField("event_name", e.eventName());
+            g.writeNumberField("created_at", e.createdAt());
+            g.writeFieldName("contact");
+            writeContact(g, e.contact());
+            g.writeFieldName("metadata");
+            writeMetadata(g, e.metadata());
+            g.writeFieldName("dropped_metadata");
+            if (e.droppedMetadata() == null) {
+                g.writeNull();
+            } else {
+                g.writeStartArray();
+                for (DroppedMetadata d : e.droppedMetadata()) {
+                    g.writeStartObject();
+                    g.writeStringField("key", d.key());
+                    g.writeStringField("reason", d.reason());
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+            }
+            g.writeStringField("received_at", e.receivedAt() == null ? null : FastInstants.format(e.receivedAt()));
+            g.writeStringField("request_id", e.requestId());
+            g.writeStringField("intercom_version", e.intercomVersion());
+            g.writeEndObject();
+            g.flush();
+            return out.toByteArray();
+        } catch (IOException ex) {
+            throw new UncheckedIOException("cannot write a clean event", ex);
+        }
+    }
+
+    private static void writeContact(JsonGenerator g, ContactRef c) throws IOException {
+        if (c == null) {
+            g.writeNull();
+            return;
+        }
+        g.writeStartObject();
+        g.writeStringField("id", c.id());
+        g.writeStringField("role", c.role());
+        g.writeStringField("user_id", c.userId());
+        g.writeStringField("email", c.email());
+        g.writeEndObject();
+    }
+
+    private static void writeMetadata(JsonGenerator g, Map<String, TypedValue> metadata) throws IOException {
+        if (metadata == null) {
+            g.writeNull();
+            return;
+        }
+        g.writeStartObject();
+        for (Map.Entry<String, TypedValue> entry : metadata.entrySet()) {
+            g.writeFieldName(entry.getKey());
+            TypedValue value = entry.getValue();
+            if (value == null) {
+                g.writeNull();
+                continue;
+            }
+            g.writeStartObject();
+            g.writeStringField("type", value.type());
+            g.writeFieldName("value");
+            if (value.value() == null) {
+                g.writeNull();
+            } else {
+                Json.mapper().writeTree(g, value.value());
+            }
+            g.writeEndObject();
+        }
+        g.writeEndObject();
+    }
+}
