@@ -57,6 +57,8 @@ public final class IngestApp {
     private static final Logger LOG = LoggerFactory.getLogger(IngestApp.class);
     private static final String ROUTE = "ingest.route";
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** Oversized bodies up to this size are read and thrown away so the client can read our 413. */
+    private static final long MAX_DISCARD_BYTES = 8L * 1024 * 1024;
 
     private final HttpLimits limits;
     private final TokenRegistry tokens;
@@ -417,21 +419,40 @@ public final class IngestApp {
             throw ApiException.unsupportedMediaType();
         }
         long declared = ctx.req().getContentLengthLong();
-        if (declared > limit) {
-            throw ApiException.tooLarge(limit); // refused before a byte of it is read
-        }
         byte[] body;
         try {
             InputStream in = ctx.req().getInputStream();
+            if (declared > limit) {
+                throw tooLarge(ctx, in, limit, declared); // refused before a byte of it is parsed
+            }
             body = in.readNBytes(limit + 1);
+            if (body.length > limit) {
+                throw tooLarge(ctx, in, limit, -1); // chunked: counted while reading, never buffered past the limit
+            }
         } catch (IOException e) {
             // The client stopped sending (idle timeout, minimum data rate) or went away.
             throw new ApiException(408, ApiError.of("request_timeout", "The request body could not be read in time"));
         }
-        if (body.length > limit) {
-            throw ApiException.tooLarge(limit); // chunked: counted while reading, never buffered past the limit
-        }
         return StrictJson.parseObject(body);
+    }
+
+    /**
+     * The 413, after discarding (never buffering) the rest of a moderately oversized body: a server
+     * that closes while the client is still sending makes the client's TCP stack drop our answer
+     * (connection reset), so the client would see an I/O error instead of the 413. Bodies larger
+     * than {@link #MAX_DISCARD_BYTES} are not read; the connection is closed after the answer.
+     */
+    private static ApiException tooLarge(Context ctx, InputStream in, int limit, long declared) throws IOException {
+        ctx.header("Connection", "close");
+        if (declared <= MAX_DISCARD_BYTES) {
+            byte[] sink = new byte[8192];
+            long discarded = 0;
+            int n;
+            while (discarded <= MAX_DISCARD_BYTES && (n = in.read(sink)) >= 0) {
+                discarded += n;
+            }
+        }
+        return ApiException.tooLarge(limit);
     }
 
     static boolean isJson(String contentType) {

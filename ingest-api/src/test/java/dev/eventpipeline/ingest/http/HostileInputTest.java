@@ -212,7 +212,9 @@ class HostileInputTest {
     private static String jsonEscape(String s) {
         StringBuilder sb = new StringBuilder();
         for (char c : s.toCharArray()) {
-            if (c == '"' || c == '\\') {
+            if (Character.isSurrogate(c)) {
+                sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c)); // escaped, so lone surrogates reach the parser
+            } else if (c == '"' || c == '\\') {
                 sb.append('\\').append(c);
             } else if (c < 0x20) {
                 sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
