@@ -40,6 +40,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.slf4j.Logger;
@@ -430,8 +431,12 @@ public final class IngestApp {
                 throw tooLarge(ctx, in, limit, -1); // chunked: counted while reading, never buffered past the limit
             }
         } catch (IOException e) {
-            // The client stopped sending (idle timeout, minimum data rate) or went away.
+            // The client stopped sending (idle timeout) or went away.
             throw new ApiException(408, ApiError.of("request_timeout", "The request body could not be read in time"));
+        } catch (HttpException.RuntimeException e) {
+            // Jetty refused the body while we read it (below http.min.request.data.rate, or malformed chunking).
+            throw new ApiException(e.getCode(), ApiError.of(e.getCode() == 408 ? "request_timeout" : "parameter_invalid",
+                    e.getCode() == 408 ? "The request body was sent too slowly" : "The request body could not be read"));
         }
         return StrictJson.parseObject(body);
     }
