@@ -30,7 +30,7 @@ CREATE TABLE event_summaries (
     first_created_at INTEGER NOT NULL,
     last_created_at  INTEGER NOT NULL,
     PRIMARY KEY (workspace_id, contact_id, event_name)
-) WITHOUT ROWID; -- small rows looked up by their key: one B-tree instead of a table plus its key index
+);
 
 -- The latest definition per workspace and event name, as published on event-definitions.
 CREATE TABLE event_definitions (

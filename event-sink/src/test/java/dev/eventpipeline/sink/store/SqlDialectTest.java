@@ -54,6 +54,7 @@ class SqlDialectTest {
         assertThat(SqlDialect.SQLITE.migrationLocation()).isEqualTo("classpath:db/migration/sqlite");
         assertThat(SqlDialect.POSTGRESQL.migrationLocation()).isEqualTo("classpath:db/migration/postgresql");
         assertThat(SqlDialect.class.getResource("/db/migration/sqlite/V1__events_definitions_summaries.sql")).isNotNull();
+        assertThat(SqlDialect.class.getResource("/db/migration/sqlite/V2__summaries_without_rowid.sql")).isNotNull();
         assertThat(SqlDialect.class.getResource("/db/migration/postgresql/V1__events_definitions_summaries.sql")).isNotNull();
     }
 }
