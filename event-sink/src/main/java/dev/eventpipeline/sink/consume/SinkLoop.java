@@ -1,0 +1,378 @@
+package dev.eventpipeline.sink.consume;
+
+import dev.eventpipeline.common.records.CleanEvent;
+import dev.eventpipeline.common.records.DeadLetter;
+import dev.eventpipeline.sink.consume.RecordDecoder.Decoded;
+import dev.eventpipeline.sink.ops.SinkMetrics;
+import dev.eventpipeline.sink.store.EventStore;
+import dev.eventpipeline.sink.store.EventStore.DefinitionChange;
+import dev.eventpipeline.sink.store.EventStore.WriteResult;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The consumer thread: poll, gather a batch, write it in one database transaction, then commit the
+ * offsets of exactly that batch. The order (database first, offsets second) means a crash in between
+ * replays the batch, which the idempotent store absorbs; the reverse order could lose it.
+ *
+ * <p>When a write fails the sink treats the database as unavailable: it pauses every partition (so it
+ * stays in the group but reads nothing more), keeps the batch, retries it with exponential back-off
+ * and resumes after the first success. On a rebalance it flushes and commits before giving partitions
+ * up; what it cannot flush it drops uncommitted, and the partition's next owner reads it again.
+ *
+ * <p>Everything here runs on the one thread that owns the consumer, including the rebalance callbacks.
+ */
+public final class SinkLoop implements Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SinkLoop.class);
+
+    /** Longest single poll: bounds how late the loop notices linger expiry, a retry due or a stop. */
+    private static final Duration MAX_POLL_WAIT = Duration.ofMillis(100);
+
+    /** Settings of the loop. */
+    public record Settings(
+            int batchSize, Duration linger, Duration backoffInitial, Duration backoffMax, Duration closeTimeout) {}
+
+    /** A fault-injection point for tests: runs after the database commit, before the offset commit. */
+    public interface AfterDatabaseCommit {
+        void run(int records);
+    }
+
+    private final Consumer<byte[], byte[]> consumer;
+    private final Producer<String, DeadLetter> deadLetterProducer;
+    private final String deadLetterTopic;
+    private final Collection<String> topics;
+    private final EventStore store;
+    private final RecordDecoder decoder;
+    private final SinkMetrics metrics;
+    private final Settings settings;
+    private final AfterDatabaseCommit afterDatabaseCommit;
+
+    private final List<Pending> buffer = new ArrayList<>();
+    private long bufferStartedNanos;
+    private boolean outage;
+    private Duration backoff;
+    private long nextRetryNanos;
+
+    private volatile boolean running = true;
+    private volatile boolean databaseAvailable = true;
+    private volatile Throwable failure;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    public SinkLoop(Consumer<byte[], byte[]> consumer, Producer<String, DeadLetter> deadLetterProducer,
+                    String deadLetterTopic, Collection<String> topics, EventStore store, RecordDecoder decoder,
+                    SinkMetrics metrics, Settings settings, AfterDatabaseCommit afterDatabaseCommit) {
+        this.consumer = consumer;
+        this.deadLetterProducer = deadLetterProducer;
+        this.deadLetterTopic = deadLetterTopic;
+        this.topics = List.copyOf(topics);
+        this.store = store;
+        this.decoder = decoder;
+        this.metrics = metrics;
+        this.settings = settings;
+        this.afterDatabaseCommit = afterDatabaseCommit;
+        this.backoff = settings.backoffInitial();
+    }
+
+    /** One record read and decoded, waiting for its batch to be written. */
+    private record Pending(TopicPartition partition, long offset, Decoded decoded, Future<RecordMetadata> deadLetterAck) {}
+
+    @Override
+    public void run() {
+        boolean crashed = false;
+        try {
+            consumer.subscribe(topics, new FlushOnRevoke());
+            while (running) {
+                pollOnce();
+            }
+        } catch (WakeupException e) {
+            if (running) {
+                crashed = true;
+                failure = e;
+                LOG.error("sink consumer woken up unexpectedly; stopping", e);
+            }
+            // Otherwise: close() woke us to stop promptly; the final flush below runs.
+        } catch (Throwable e) {
+            crashed = true;
+            failure = e;
+            LOG.error("sink loop failed; stopping without committing what was not written", e);
+        } finally {
+            try {
+                if (!crashed) {
+                    finalFlush();
+                } else {
+                    // Closing the consumer calls onPartitionsRevoked: after a failure nothing more is written or
+                    // committed, exactly as if the process had died here; the next owner reads these records again.
+                    buffer.clear();
+                }
+            } finally {
+                try {
+                    // Auto-commit is off, so closing commits nothing the database does not hold.
+                    consumer.close(settings.closeTimeout());
+                } catch (RuntimeException e) {
+                    LOG.warn("closing the sink consumer failed", e);
+                }
+                databaseAvailable = false;
+                stopped.countDown();
+            }
+        }
+    }
+
+    private void pollOnce() {
+        var records = consumer.poll(pollWait());
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            add(r);
+        }
+        updateLag();
+        if (outage) {
+            if (System.nanoTime() >= nextRetryNanos) {
+                tryFlush();
+            }
+        } else if (buffer.size() >= settings.batchSize() || lingerExpired()) {
+            tryFlush();
+        }
+    }
+
+    private Duration pollWait() {
+        long now = System.nanoTime();
+        long waitNanos = MAX_POLL_WAIT.toNanos();
+        if (outage) {
+            waitNanos = Math.min(waitNanos, Math.max(0, nextRetryNanos - now));
+        } else if (!buffer.isEmpty()) {
+            waitNanos = Math.min(waitNanos, Math.max(0, bufferStartedNanos + settings.linger().toNanos() - now));
+        }
+        return Duration.ofNanos(waitNanos);
+    }
+
+    private void add(ConsumerRecord<byte[], byte[]> r) {
+        if (buffer.isEmpty()) {
+            bufferStartedNanos = System.nanoTime();
+        }
+        Decoded d = decoder.decode(r);
+        Future<RecordMetadata> ack = null;
+        if (d.deadLetter() != null) {
+            // Sent now, acknowledged before this batch's offsets are committed: the bad record is kept, never skipped.
+            LOG.warn("dead-lettering {}-{}@{}: {} ({})", r.topic(), r.partition(), r.offset(),
+                    d.deadLetter().reason(), d.deadLetter().detail());
+            ack = sendDeadLetter(d.deadLetter());
+            metrics.deadLettered();
+        }
+        buffer.add(new Pending(new TopicPartition(r.topic(), r.partition()), r.offset(), d, ack));
+    }
+
+    private boolean lingerExpired() {
+        return !buffer.isEmpty() && System.nanoTime() - bufferStartedNanos >= settings.linger().toNanos();
+    }
+
+    /** Writes the buffer; on a database failure pauses consumption and schedules a retry. Returns whether it was written. */
+    private boolean tryFlush() {
+        try {
+            flush();
+            if (outage) {
+                outage = false;
+                databaseAvailable = true;
+                metrics.databaseAvailable(true);
+                consumer.resume(consumer.paused());
+                LOG.info("database reachable again; consumption resumed");
+            }
+            backoff = settings.backoffInitial();
+            return true;
+        } catch (SQLException | RuntimeException e) {
+            if (e instanceof KafkaException && !(e instanceof DeadLetterFailure)) {
+                throw (KafkaException) e; // a consumer error (fenced, unauthorized): not a database outage
+            }
+            metrics.writeFailed();
+            if (!outage) {
+                outage = true;
+                databaseAvailable = false;
+                metrics.databaseAvailable(false);
+                consumer.pause(consumer.assignment());
+            }
+            LOG.warn("writing a batch of {} records failed ({}); consumption paused, retrying in {}",
+                    buffer.size(), rootMessage(e), backoff);
+            nextRetryNanos = System.nanoTime() + backoff.toNanos();
+            backoff = min(backoff.multipliedBy(2), settings.backoffMax());
+            return false;
+        }
+    }
+
+    private void flush() throws SQLException {
+        if (buffer.isEmpty()) {
+            return;
+        }
+        List<CleanEvent> events = new ArrayList<>(buffer.size());
+        List<DefinitionChange> definitions = new ArrayList<>();
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (int i = 0; i < buffer.size(); i++) {
+            Pending p = buffer.get(i);
+            if (p.decoded().event() != null) {
+                events.add(p.decoded().event());
+            } else if (p.decoded().definition() != null) {
+                definitions.add(p.decoded().definition());
+            } else {
+                awaitDeadLetter(i, p);
+            }
+            // Records of one partition arrive in offset order: the last one sets the commit position.
+            offsets.put(p.partition(), new OffsetAndMetadata(p.offset() + 1));
+        }
+        long start = System.nanoTime();
+        WriteResult result = store.write(events, definitions);
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        metrics.batchWritten(buffer.size(), result.eventsInserted(), result.eventsAlreadyStored(),
+                result.summariesUpdated(), result.definitionsWritten(), took);
+        afterDatabaseCommit.run(buffer.size());
+        int records = buffer.size();
+        buffer.clear();
+        commitOffsets(offsets, records);
+    }
+
+    private void commitOffsets(Map<TopicPartition, OffsetAndMetadata> offsets, int records) {
+        try {
+            consumer.commitSync(offsets);
+        } catch (WakeupException e) {
+            // close() raced with the commit: finish it, the stop is handled by the loop's condition.
+            consumer.commitSync(offsets);
+        } catch (KafkaException e) {
+            // The rows are in the database; the partition's next owner replays them, and the store ignores them.
+            metrics.offsetCommitFailed();
+            LOG.warn("committing offsets of {} stored records failed ({}); they will be replayed harmlessly", records, e.toString());
+        }
+    }
+
+    private void awaitDeadLetter(int index, Pending p) {
+        try {
+            p.deadLetterAck().get(settings.closeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DeadLetterFailure("interrupted while waiting for a dead letter to be acknowledged", e);
+        } catch (ExecutionException | TimeoutException e) {
+            // Send it again for the retry of this batch; the offsets stay uncommitted until one send is acknowledged.
+            buffer.set(index, new Pending(p.partition(), p.offset(), p.decoded(), sendDeadLetter(p.decoded().deadLetter())));
+            throw new DeadLetterFailure("dead letter for " + p.partition() + "@" + p.offset() + " not acknowledged", e);
+        }
+    }
+
+    private Future<RecordMetadata> sendDeadLetter(DeadLetter deadLetter) {
+        return deadLetterProducer.send(new ProducerRecord<>(deadLetterTopic, deadLetter.key(), deadLetter));
+    }
+
+    private void updateLag() {
+        long lag = 0;
+        for (TopicPartition tp : consumer.assignment()) {
+            lag += consumer.currentLag(tp).orElse(0);
+        }
+        metrics.consumerLag(lag);
+    }
+
+    private void finalFlush() {
+        if (buffer.isEmpty()) {
+            return;
+        }
+        if (!tryFlush()) {
+            LOG.warn("stopping with {} records not written; they stay uncommitted and are read again on restart", buffer.size());
+            buffer.clear();
+        }
+    }
+
+    private void dropPending(Collection<TopicPartition> partitions) {
+        Set<TopicPartition> gone = new HashSet<>(partitions);
+        int before = buffer.size();
+        buffer.removeIf(p -> gone.contains(p.partition()));
+        if (buffer.size() != before) {
+            LOG.info("dropped {} unwritten records of partitions given up; their next owner reads them again", before - buffer.size());
+        }
+    }
+
+    /** Asks the loop to stop: it writes the last batch, commits and leaves the group. */
+    public void stop() {
+        running = false;
+        consumer.wakeup();
+    }
+
+    public boolean awaitStopped(Duration timeout) throws InterruptedException {
+        return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public boolean isRunning() {
+        return stopped.getCount() > 0 && failure == null;
+    }
+
+    /** False while writes fail (consumption paused) and after the loop stopped. */
+    public boolean isDatabaseAvailable() {
+        return databaseAvailable;
+    }
+
+    public Throwable failure() {
+        return failure;
+    }
+
+    private final class FlushOnRevoke implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            if (partitions.isEmpty()) {
+                return;
+            }
+            // Write and commit before the partitions move, so their next owner starts after what we stored.
+            if (!buffer.isEmpty() && !tryFlush()) {
+                LOG.warn("could not write before giving up partitions {}", partitions);
+            }
+            dropPending(partitions);
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            // Lost, not revoked: another member may own them already, so committing is not allowed.
+            dropPending(partitions);
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            if (outage) {
+                consumer.pause(partitions);
+            }
+        }
+    }
+
+    /** A dead letter that Kafka did not acknowledge: retried with the batch, like a database failure. */
+    static final class DeadLetterFailure extends KafkaException {
+        DeadLetterFailure(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getClass().getSimpleName() + ": " + t.getMessage();
+    }
+}

@@ -1,0 +1,133 @@
+package dev.eventpipeline.ingest.contacts;
+
+import dev.eventpipeline.common.records.Contact;
+import dev.eventpipeline.common.records.ContactRef;
+import dev.eventpipeline.ingest.http.ApiException;
+import dev.eventpipeline.ingest.validation.EventRequest;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The local view of the compacted {@code contacts} topic, and contact resolution over it.
+ *
+ * <p>Filled by {@link ContactTopicLoader} (every instance's view converges on the topic) and, for
+ * read-your-writes, by this instance's own acknowledged writes. In {@code trust} mode an unknown
+ * {@code user_id} or email becomes a user whose id is a hash of the workspace and that identifier, so
+ * every instance creating it concurrently creates the same contact and de-duplication agrees.
+ */
+public final class ContactDirectory implements ContactResolver {
+
+    private final ConcurrentHashMap<String, WorkspaceContacts> workspaces = new ConcurrentHashMap<>();
+    private final boolean trustMode;
+    private final Clock clock;
+
+    public ContactDirectory(boolean trustMode, Clock clock) {
+        this.trustMode = trustMode;
+        this.clock = clock;
+    }
+
+    @Override
+    public Resolution resolve(String workspaceId, EventRequest request) {
+        WorkspaceContacts ws = workspaces.get(workspaceId);
+        if (ws != null) {
+            // http-api.md: id, then user_id, then email (users only); the first that names a contact wins.
+            if (request.id() != null) {
+                Contact c = ws.byId(request.id());
+                if (c != null) {
+                    return new Resolution(ref(c), null);
+                }
+            }
+            if (request.userId() != null) {
+                Contact c = ws.userByExternalId(request.userId());
+                if (c != null) {
+                    return new Resolution(ref(c), null);
+                }
+            }
+            if (request.email() != null) {
+                List<Contact> users = ws.usersByEmail(request.email());
+                if (users.size() == 1) {
+                    return new Resolution(ref(users.get(0)), null);
+                }
+                if (users.size() > 1) {
+                    throw ApiException.ambiguousEmail(request.email());
+                }
+            }
+        }
+        if (trustMode && (request.userId() != null || request.email() != null)) {
+            Contact created = trustedUser(workspaceId, request);
+            return new Resolution(ref(created), created);
+        }
+        throw ApiException.userNotFound();
+    }
+
+    private Contact trustedUser(String workspaceId, EventRequest request) {
+        String id = request.userId() != null
+                ? derivedId(workspaceId, "user_id", request.userId())
+                : derivedId(workspaceId, "email", WorkspaceContacts.normaliseEmail(request.email()));
+        return new Contact(Contact.TYPE, id, workspaceId, ContactRef.ROLE_USER, request.userId(), request.email(), null,
+                clock.instant().getEpochSecond());
+    }
+
+    /** 24 hex digits, like Intercom's ids: SHA-256 over workspace, identifier kind and value, 0x00-separated. */
+    static String derivedId(String workspaceId, String kind, String value) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            for (String part : new String[] {workspaceId, kind, value}) {
+                sha.update(part.getBytes(StandardCharsets.UTF_8));
+                sha.update((byte) 0);
+            }
+            return HexFormat.of().formatHex(sha.digest(), 0, 12);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+    }
+
+    static ContactRef ref(Contact c) {
+        return new ContactRef(c.id(), c.role(), c.externalId(), c.email());
+    }
+
+    public Optional<Contact> byId(String workspaceId, String id) {
+        WorkspaceContacts ws = workspaces.get(workspaceId);
+        return Optional.ofNullable(ws == null ? null : ws.byId(id));
+    }
+
+    /** Applies a record of the {@code contacts} topic, or one of our own acknowledged writes. Idempotent. */
+    public void put(Contact contact) {
+        workspaces.computeIfAbsent(contact.workspaceId(), k -> new WorkspaceContacts(k)).put(contact);
+    }
+
+    /**
+     * Applies a tombstone. The key is {@code <workspace>:<contact id>}; a workspace id may itself contain
+     * ':', so every split is tried (contact ids made here are hex, and the first match wins).
+     */
+    public boolean delete(String recordKey) {
+        for (int i = recordKey.indexOf(':'); i >= 0; i = recordKey.indexOf(':', i + 1)) {
+            WorkspaceContacts ws = workspaces.get(recordKey.substring(0, i));
+            if (ws != null && ws.remove(recordKey.substring(i + 1))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public boolean reserveExternalId(String workspaceId, String externalId, String contactId) {
+        return workspaces.computeIfAbsent(workspaceId, k -> new WorkspaceContacts(k)).reserveExternalId(externalId, contactId);
+    }
+
+    public void releaseExternalId(String workspaceId, String externalId) {
+        WorkspaceContacts ws = workspaces.get(workspaceId);
+        if (ws != null) {
+            ws.releaseExternalId(externalId);
+        }
+    }
+
+    public long size() {
+        return workspaces.values().stream().mapToLong(WorkspaceContacts::size).sum();
+    }
+}

@@ -1,0 +1,79 @@
+package dev.eventpipeline.ingest.http;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.io.IOException;
+
+/**
+ * The parser for request bodies: strict so that two readers can never disagree about what a client
+ * sent. Duplicate keys, trailing content, nesting deeper than {@link #MAX_DEPTH} and strings longer
+ * than {@link #MAX_STRING_CHARS} are {@code 400 parameter_invalid}. Floats are read as
+ * {@link java.math.BigDecimal} so that a metadata number reaches Kafka exactly as sent.
+ */
+public final class StrictJson {
+
+    /** http-api.md: "nesting deeper than 8". An event body needs 3 (body, metadata, rich link). */
+    public static final int MAX_DEPTH = 8;
+    /** http-api.md: "a string longer than 64 KiB". Also bounds key names. */
+    public static final int MAX_STRING_CHARS = 64 * 1024;
+    /** Longer numbers are never a real metadata value and are costly to convert. */
+    public static final int MAX_NUMBER_CHARS = 100;
+
+    private static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder()
+                            .maxNestingDepth(MAX_DEPTH)
+                            .maxStringLength(MAX_STRING_CHARS)
+                            .maxNameLength(MAX_STRING_CHARS)
+                            .maxNumberLength(MAX_NUMBER_CHARS)
+                            .build())
+                    .build())
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            // 3.670 stays 3.670: the value reaches raw-events as the client wrote it.
+            .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
+            .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .disable(JsonReadFeature.ALLOW_JAVA_COMMENTS)
+            .disable(JsonReadFeature.ALLOW_SINGLE_QUOTES)
+            .disable(JsonReadFeature.ALLOW_UNQUOTED_FIELD_NAMES)
+            .disable(JsonReadFeature.ALLOW_TRAILING_COMMA)
+            .build();
+
+    private StrictJson() {}
+
+    /** The body as a JSON object; anything else is a {@code 400}. */
+    public static JsonNode parseObject(byte[] body) {
+        if (body.length == 0) {
+            throw ApiException.invalidParameter(null, "Body is required: a JSON object");
+        }
+        JsonNode node;
+        try {
+            node = MAPPER.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw ApiException.invalidParameter(null, "Body is not valid JSON: " + shorten(e.getOriginalMessage()));
+        } catch (IOException e) {
+            // readTree over a byte array does no I/O; anything else here is a malformed body too.
+            throw ApiException.invalidParameter(null, "Body is not valid JSON");
+        }
+        if (node == null || !node.isObject()) {
+            throw ApiException.invalidParameter(null, "Body must be a JSON object");
+        }
+        return node;
+    }
+
+    private static String shorten(String message) {
+        if (message == null) {
+            return "malformed";
+        }
+        String oneLine = message.replaceAll("\\s+", " ");
+        return oneLine.length() > 200 ? oneLine.substring(0, 200) + "..." : oneLine;
+    }
+}

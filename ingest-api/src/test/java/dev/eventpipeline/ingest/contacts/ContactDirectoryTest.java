@@ -1,0 +1,87 @@
+package dev.eventpipeline.ingest.contacts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.eventpipeline.common.records.Contact;
+import dev.eventpipeline.ingest.http.ApiException;
+import dev.eventpipeline.ingest.validation.EventRequest;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+
+class ContactDirectoryTest {
+
+    private final ContactDirectory directory = new ContactDirectory(false, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC));
+
+    private static Contact user(String ws, String id, String externalId, String email) {
+        return new Contact("contact", id, ws, "user", externalId, email, null, 1);
+    }
+
+    private static EventRequest by(String userId, String id, String email) {
+        return new EventRequest("e", 1, userId, id, email, null);
+    }
+
+    private String resolve(String ws, EventRequest r) {
+        return directory.resolve(ws, r).contact().id();
+    }
+
+    @Test
+    void an_updated_contact_is_found_by_its_new_identifiers_only() {
+        directory.put(user("w", "c1", "old", "old@example.com"));
+        directory.put(user("w", "c1", "new", "new@example.com"));
+        assertThat(resolve("w", by("new", null, null))).isEqualTo("c1");
+        assertThat(resolve("w", by(null, null, "new@example.com"))).isEqualTo("c1");
+        assertThatThrownBy(() -> resolve("w", by("old", null, null))).isInstanceOf(ApiException.class);
+        assertThatThrownBy(() -> resolve("w", by(null, null, "old@example.com"))).isInstanceOf(ApiException.class);
+        assertThat(directory.size()).isEqualTo(1);
+    }
+
+    @Test
+    void a_tombstone_removes_the_contact_and_its_indexes_even_when_the_workspace_has_a_colon() {
+        directory.put(user("org:eu", "c1", "u", "u@example.com"));
+        directory.put(user("org", "eu:c1", "v", null));
+        // The key is ambiguous; the shortest workspace that names a contact goes first.
+        assertThat(directory.delete("org:eu:c1")).isTrue();
+        assertThat(directory.byId("org", "eu:c1")).isEmpty();
+        assertThat(resolve("org:eu", by("u", null, null))).isEqualTo("c1");
+        assertThat(directory.delete("org:eu:c1")).isTrue();
+        assertThatThrownBy(() -> resolve("org:eu", by("u", null, null))).isInstanceOf(ApiException.class);
+        assertThatThrownBy(() -> resolve("org:eu", by(null, null, "u@example.com"))).isInstanceOf(ApiException.class);
+        assertThat(directory.delete("no:such")).isFalse();
+    }
+
+    @Test
+    void an_email_becomes_unambiguous_again_when_one_of_its_users_is_deleted() {
+        directory.put(user("w", "c1", "a", "x@example.com"));
+        directory.put(user("w", "c2", "b", "X@Example.com"));
+        directory.put(user("w", "c3", "c", "x@example.com"));
+        assertThatThrownBy(() -> resolve("w", by(null, null, "x@example.com"))).hasMessageContaining("conflict");
+        directory.delete("w:c1");
+        directory.delete("w:c3");
+        assertThat(resolve("w", by(null, null, "x@example.com"))).isEqualTo("c2");
+    }
+
+    @Test
+    void trust_mode_ids_depend_on_workspace_and_identifier_only() {
+        ContactDirectory trust = new ContactDirectory(true, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC));
+        String a = trust.resolve("w", by("u", null, "e@example.com")).contact().id();
+        String again = new ContactDirectory(true, Clock.systemUTC()).resolve("w", by("u", null, null)).contact().id();
+        String otherWs = trust.resolve("w2", by("u", null, null)).contact().id();
+        String byEmail = trust.resolve("w", by(null, null, "E@example.com")).contact().id();
+        assertThat(a).isEqualTo(again).matches("[0-9a-f]{24}");
+        assertThat(otherWs).isNotEqualTo(a);
+        assertThat(byEmail).isEqualTo(ContactDirectory.derivedId("w", "email", "e@example.com"));
+    }
+
+    @Test
+    void reserving_an_external_id_fails_while_a_user_has_it_or_another_request_holds_it() {
+        directory.put(user("w", "c1", "taken", null));
+        assertThat(directory.reserveExternalId("w", "taken", "c9")).isFalse();
+        assertThat(directory.reserveExternalId("w", "free", "c2")).isTrue();
+        assertThat(directory.reserveExternalId("w", "free", "c3")).isFalse();
+        directory.releaseExternalId("w", "free");
+        assertThat(directory.reserveExternalId("w", "free", "c3")).isTrue();
+    }
+}

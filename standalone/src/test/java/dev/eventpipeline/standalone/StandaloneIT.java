@@ -1,0 +1,163 @@
+package dev.eventpipeline.standalone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.eventpipeline.common.json.Json;
+import dev.eventpipeline.common.records.CleanEvent;
+import dev.eventpipeline.common.records.EventKeys;
+import dev.eventpipeline.common.topics.Topics;
+import dev.eventpipeline.testing.ChildJvm;
+import dev.eventpipeline.testing.TopicReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole system as a user runs it: the standalone jar in a child JVM, driven over HTTP, read back
+ * from Kafka with a plain read_committed consumer and from the SQLite file.
+ */
+class StandaloneIT {
+
+    private static final Path JAR = Path.of("target", "event-pipeline.jar");
+    private static final Duration START = Duration.ofMinutes(3);
+    private static final Duration FLOW = Duration.ofSeconds(90);
+    private static final Pattern READY = Pattern.compile("READY ingest=(\\S+) kafka=(\\S+) sink=(\\S+).*");
+    private static final String TOKEN = "it-token-" + System.nanoTime();
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void an_event_posted_twice_is_stored_once_and_everything_survives_a_restart() throws Exception {
+        long createdAt = 1_700_000_000L;
+        String first = event("signed-up", "u-1", createdAt);
+        String second = event("signed-up", "u-2", createdAt);
+        Set<String> expectedIds = new HashSet<>();
+
+        try (ChildJvm pipeline = startPipeline("first-start.log")) {
+            Matcher ready = awaitReady(pipeline);
+            String api = ready.group(1);
+            String kafka = ready.group(2);
+
+            // Intercom's default: events are recorded only against known contacts, so create them first.
+            for (String userId : List.of("u-1", "u-2")) {
+                String contactId = createContact(api, userId);
+                expectedIds.add(EventKeys.eventId("dev", contactId, "signed-up", createdAt));
+            }
+            assertThat(post(api, first)).isEqualTo(202);
+            assertThat(post(api, first)).isEqualTo(202);
+            assertThat(post(api, second)).isEqualTo(202);
+
+            // The duplicate has been judged once it is on duplicate-events; only then is "exactly two clean" meaningful.
+            TopicReader.readUntil(kafka, Topics.DUPLICATE_EVENTS.name(""), new StringDeserializer(), new ByteArrayDeserializer(),
+                    records -> records.size() >= 1, FLOW);
+            assertThat(cleanEventIds(kafka)).containsExactlyInAnyOrderElementsOf(expectedIds);
+            await().atMost(FLOW).untilAsserted(() -> assertThat(storedIds()).containsExactlyInAnyOrderElementsOf(expectedIds));
+
+            // SIGTERM: the shutdown hook closes HTTP, stream, sink, broker in that order; 143 = 128 + SIGTERM.
+            assertThat(pipeline.stop(Duration.ofSeconds(60))).isEqualTo(143);
+            assertThat(pipeline.output()).contains("standalone pipeline stopped");
+        }
+
+        try (ChildJvm again = startPipeline("second-start.log")) {
+            Matcher ready = awaitReady(again);
+            String api = ready.group(1);
+            String kafka = ready.group(2);
+            assertThat(cleanEventIds(kafka)).containsExactlyInAnyOrderElementsOf(expectedIds);
+            assertThat(storedIds()).containsExactlyInAnyOrderElementsOf(expectedIds);
+
+            // The de-duplication state survived too: a third copy of the first event is a duplicate.
+            assertThat(post(api, first)).isEqualTo(202);
+            TopicReader.readUntil(kafka, Topics.DUPLICATE_EVENTS.name(""), new StringDeserializer(), new ByteArrayDeserializer(),
+                    records -> records.size() >= 2, FLOW);
+            assertThat(cleanEventIds(kafka)).containsExactlyInAnyOrderElementsOf(expectedIds);
+            assertThat(again.stop(Duration.ofSeconds(60))).isEqualTo(143);
+        }
+    }
+
+    private ChildJvm startPipeline(String logName) {
+        assertThat(JAR).as("the standalone jar is built by 'package' before failsafe runs").exists();
+        return ChildJvm.start(List.of("-Xmx1g"), List.of("-jar", JAR.toString(),
+                "--data-dir", dataDir.toString(), "--http-port", "0", "--kafka-port", "0",
+                "--dev-token", TOKEN, "--topic-partitions", "2"), dataDir.resolveSibling(dataDir.getFileName() + "-" + logName));
+    }
+
+    private static Matcher awaitReady(ChildJvm pipeline) {
+        String line = pipeline.awaitLine("READY ", START);
+        Matcher m = READY.matcher(line);
+        assertThat(m.matches()).as("READY line format: %s", line).isTrue();
+        return m;
+    }
+
+    private static String event(String name, String userId, long createdAt) {
+        return "{\"event_name\":\"" + name + "\",\"created_at\":" + createdAt + ",\"user_id\":\"" + userId
+                + "\",\"metadata\":{\"plan\":\"pro\"}}";
+    }
+
+    private String createContact(String api, String externalId) throws Exception {
+        HttpResponse<String> response = send(api + "/contacts", "{\"external_id\":\"" + externalId + "\"}");
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return Json.mapper().readTree(response.body()).get("id").asText();
+    }
+
+    private int post(String api, String body) throws Exception {
+        return send(api + "/events", body).statusCode();
+    }
+
+    private HttpResponse<String> send(String url, String body) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+                .header("Authorization", "Bearer " + TOKEN)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static List<String> cleanEventIds(String kafka) {
+        return TopicReader.readToEnd(kafka, Topics.CLEAN_EVENTS.name(""), new StringDeserializer(),
+                        Topics.CLEAN_EVENTS.valueSerde().deserializer(), FLOW).stream()
+                .map(ConsumerRecord::value)
+                .map(CleanEvent::id)
+                .collect(Collectors.toList());
+    }
+
+    /** Every row of the events table (a list, so that a second row for one id would show). */
+    private List<String> storedIds() throws Exception {
+        Path db = dataDir.resolve("events.db");
+        if (!Files.exists(db)) {
+            return List.of();
+        }
+        List<String> ids = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT id FROM events")) {
+            while (rs.next()) {
+                ids.add(rs.getString(1));
+            }
+        }
+        return ids;
+    }
+}
