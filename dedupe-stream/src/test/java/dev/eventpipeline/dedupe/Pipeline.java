@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.eventpipeline.common.records.CleanEvent;
 import dev.eventpipeline.common.records.DeadLetter;
 import dev.eventpipeline.common.records.DuplicateEvent;
+import dev.eventpipeline.common.topics.Topic;
 import dev.eventpipeline.common.topics.Topics;
+import dev.eventpipeline.testing.JsonSchemas;
 import dev.eventpipeline.testing.TopicReader;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,6 +26,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /** What the broker ITs share: producing a load as ingest-api would, waiting for the outputs, checking conservation. */
@@ -106,5 +109,21 @@ final class Pipeline {
         Set<String> deadValues = deadLetters.stream().map(r -> r.value().value()).collect(Collectors.toSet());
         assertThat(deadLetters).hasSize(load.badValues.size());
         assertThat(deadValues).containsExactlyInAnyOrderElementsOf(new HashSet<>(load.badValues));
+        assertWrittenValuesMatchSchemas(bootstrap, prefix);
+    }
+
+    /** What the stream wrote, as bytes on the topics, against the topics' JSON Schemas (a sample of the big topics). */
+    static void assertWrittenValuesMatchSchemas(String bootstrap, String prefix) {
+        for (Topic<?, ?> topic : List.of(Topics.CLEAN_EVENTS, Topics.DUPLICATE_EVENTS, Topics.DEAD_LETTER_EVENTS,
+                Topics.EVENT_DEFINITIONS)) {
+            List<ConsumerRecord<String, String>> written = TopicReader.readToEnd(bootstrap, topic.name(prefix),
+                    new StringDeserializer(), new StringDeserializer(), Duration.ofMinutes(1));
+            assertThat(written).as(topic.baseName()).isNotEmpty();
+            // Every 50th record of the large topics keeps this to a second; the small ones are checked whole.
+            int step = written.size() > 1_000 ? 50 : 1;
+            for (int i = 0; i < written.size(); i += step) {
+                JsonSchemas.assertValid(topic, written.get(i).value());
+            }
+        }
     }
 }

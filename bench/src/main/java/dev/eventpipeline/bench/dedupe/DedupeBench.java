@@ -53,7 +53,7 @@ import org.apache.kafka.streams.Topology;
  *
  * <pre>
  * java -cp bench/target/bench.jar dev.eventpipeline.bench.dedupe.DedupeBench [--events 300000] [--duplicates 0.10]
- *      [--partitions 4] [--rounds 3]
+ *      [--partitions 4] [--rounds 3] [--threads 1]
  *      [--kafka.some.client.setting value ...]
  * </pre>
  *
@@ -67,6 +67,8 @@ public final class DedupeBench {
 
     /** {@code --kafka.x value} options: Kafka client settings applied to both topologies alike. */
     private static final Map<String, Object> clientOverrides = new HashMap<>();
+    /** Stream threads of both topologies (--threads). */
+    private static int threads = 1;
 
     private DedupeBench() {}
 
@@ -77,6 +79,7 @@ public final class DedupeBench {
         int partitions = Integer.parseInt(opts.getOrDefault("partitions", "4"));
         int rounds = Integer.parseInt(opts.getOrDefault("rounds", "3"));
         long seed = Long.parseLong(opts.getOrDefault("seed", "42"));
+        threads = Integer.parseInt(opts.getOrDefault("threads", "1"));
         opts.forEach((k, v) -> {
             if (k.startsWith("kafka.")) {
                 clientOverrides.put(k, v);
@@ -144,6 +147,7 @@ public final class DedupeBench {
         settings.put(KafkaSettings.TOPIC_PREFIX, prefix);
         settings.put(DedupeConfig.APPLICATION_ID, "bench-" + name);
         settings.put(DedupeConfig.STATE_DIR, work.resolve("state-" + name).toString());
+        settings.put(DedupeConfig.NUM_STREAM_THREADS, threads);
         settings.putAll(clientOverrides);
         DedupeConfig config = new DedupeConfig(settings);
         TopologySettings topologySettings = DedupeService.settings(config, DedupeMetrics.discarding());
@@ -152,9 +156,11 @@ public final class DedupeBench {
 
         CountDownLatch running = new CountDownLatch(1);
         AtomicLong runningAt = new AtomicLong();
+        AtomicLong cpuAtRunning = new AtomicLong();
         KafkaStreams streams = new KafkaStreams(topology, props);
         streams.setStateListener((now, before) -> {
             if (now == KafkaStreams.State.RUNNING && runningAt.compareAndSet(0, System.nanoTime())) {
+                cpuAtRunning.set(processCpuNanos());
                 running.countDown();
             }
         });
@@ -173,7 +179,11 @@ public final class DedupeBench {
                 // Offsets are committed every 100 ms under exactly-once; polling at 20 ms adds at most that much.
                 TimeUnit.MILLISECONDS.sleep(20);
             }
-            return System.nanoTime() - runningAt.get();
+            long elapsed = System.nanoTime() - runningAt.get();
+            long cpu = processCpuNanos() - cpuAtRunning.get();
+            // CPU of the whole process (broker included) per event: unlike events/s, hardly moved by other load on the machine.
+            System.out.printf("    %s: %.1f s, process CPU %.1f us/event%n", name, seconds(elapsed), cpu / 1e3 / events);
+            return elapsed;
         } finally {
             streams.close(Duration.ofMinutes(1));
         }
@@ -234,6 +244,11 @@ public final class DedupeBench {
                     .filter(p -> p.toString().contains("/" + storeName + "/"))
                     .mapToLong(p -> p.toFile().length()).sum();
         }
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private static double seconds(long nanos) {

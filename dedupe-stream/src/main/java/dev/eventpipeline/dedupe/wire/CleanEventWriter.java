@@ -3,6 +3,8 @@ package dev.eventpipeline.dedupe.wire;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.JsonSerializable;
 import dev.eventpipeline.common.json.Json;
 import dev.eventpipeline.common.records.CleanEvent;
 import dev.eventpipeline.common.records.ContactRef;
@@ -11,6 +13,7 @@ import dev.eventpipeline.common.records.TypedValue;
 import dev.eventpipeline.common.topics.Topics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Iterator;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serializer;
 
@@ -64,6 +67,32 @@ public final class CleanEventWriter implements Serializer<CleanEvent> {
         }
     }
 
+    /**
+     * A JSON tree as the mapper writes it (every field, nulls included), without {@code ObjectMapper.writeTree},
+     * which builds a serializer provider per call. Scalars write themselves and need no provider.
+     */
+    private static void writeNode(JsonGenerator g, JsonNode node) throws IOException {
+        if (node == null || node.isNull()) {
+            g.writeNull();
+        } else if (node.isObject()) {
+            g.writeStartObject();
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> field = it.next();
+                g.writeFieldName(field.getKey());
+                writeNode(g, field.getValue());
+            }
+            g.writeEndObject();
+        } else if (node.isArray()) {
+            g.writeStartArray();
+            for (JsonNode element : node) {
+                writeNode(g, element);
+            }
+            g.writeEndArray();
+        } else {
+            ((JsonSerializable) node).serialize(g, null);
+        }
+    }
+
     private static void writeContact(JsonGenerator g, ContactRef c) throws IOException {
         if (c == null) {
             g.writeNull();
@@ -93,11 +122,7 @@ public final class CleanEventWriter implements Serializer<CleanEvent> {
             g.writeStartObject();
             g.writeStringField("type", value.type());
             g.writeFieldName("value");
-            if (value.value() == null) {
-                g.writeNull();
-            } else {
-                Json.mapper().writeTree(g, value.value());
-            }
+            writeNode(g, value.value());
             g.writeEndObject();
         }
         g.writeEndObject();
