@@ -54,6 +54,7 @@ import org.apache.kafka.streams.Topology;
  * <pre>
  * java -cp bench/target/bench.jar dev.eventpipeline.bench.dedupe.DedupeBench [--events 300000] [--duplicates 0.10]
  *      [--partitions 4] [--rounds 3] [--threads 1]
+ *      [--references true]
  *      [--kafka.some.client.setting value ...]
  * </pre>
  *
@@ -126,6 +127,15 @@ public final class DedupeBench {
                 bestCandidate = Math.min(bestCandidate, c);
                 storeBytes = bytesUnder(work.resolve("state-dedupe-" + round), DedupeTopology.DEDUPE_STORE);
             }
+            if (Boolean.parseBoolean(opts.getOrDefault("references", "false"))) {
+                // For orientation, once each: what reading and writing the JSON alone costs, and the textbook recipe.
+                long j = run(bootstrap, work, prefix, "json-passthrough", events, "json-passthrough");
+                System.out.printf("reference: pass-through through the registry JSON serdes: %,9.0f events/s, %.2f of the mean baseline%n",
+                        events / seconds(j), (double) baselineNanos / rounds / j);
+                long n = run(bootstrap, work, prefix, "naive", events, "naive");
+                System.out.printf("reference: textbook window-store dedupe (range fetch, W/2 look-back): %,9.0f events/s, %.2f of the mean baseline%n",
+                        events / seconds(n), (double) baselineNanos / rounds / n);
+            }
             double baseline = (double) events * rounds / seconds(baselineNanos);
             double candidate = (double) events * rounds / seconds(candidateNanos);
             System.out.printf("all rounds:  baseline %,9.0f events/s, candidate %,9.0f events/s, ratio %.2f%n",
@@ -142,6 +152,11 @@ public final class DedupeBench {
     /** Runs one topology over the whole input under a fresh application id; returns the nanoseconds from RUNNING to done. */
     private static long run(String bootstrap, Path work, String prefix, String name, int events, boolean passthrough)
             throws Exception {
+        return run(bootstrap, work, prefix, name, events, passthrough ? "passthrough" : "dedupe");
+    }
+
+    private static long run(String bootstrap, Path work, String prefix, String name, int events, String variant)
+            throws Exception {
         Map<String, Object> settings = new HashMap<>();
         settings.put(KafkaSettings.BOOTSTRAP_SERVERS, bootstrap);
         settings.put(KafkaSettings.TOPIC_PREFIX, prefix);
@@ -152,7 +167,12 @@ public final class DedupeBench {
         DedupeConfig config = new DedupeConfig(settings);
         TopologySettings topologySettings = DedupeService.settings(config, DedupeMetrics.discarding());
         Properties props = DedupeService.streamsProperties(config, topologySettings);
-        Topology topology = passthrough ? passThrough(prefix) : DedupeTopology.build(topologySettings);
+        Topology topology = switch (variant) {
+            case "passthrough" -> passThrough(prefix);
+            case "json-passthrough" -> ReferenceTopologies.jsonPassThrough(prefix);
+            case "naive" -> ReferenceTopologies.naiveWindowStoreDedupe(prefix, config.dedupeWindow());
+            default -> DedupeTopology.build(topologySettings);
+        };
 
         CountDownLatch running = new CountDownLatch(1);
         AtomicLong runningAt = new AtomicLong();
