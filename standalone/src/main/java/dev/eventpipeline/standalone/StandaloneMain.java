@@ -14,6 +14,7 @@ import picocli.CommandLine.Option;
  * Options are those of docs/operations (the spec's operations.md) plus a few conveniences.
  */
 @Command(name = "event-pipeline", mixinStandardHelpOptions = true, sortOptions = false,
+        subcommands = TokenCreate.class,
         description = "Runs a real single-node Kafka broker, ingest-api, dedupe-stream and event-sink in one JVM.")
 public final class StandaloneMain implements Callable<Integer> {
 

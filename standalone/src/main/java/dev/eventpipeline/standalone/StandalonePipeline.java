@@ -8,6 +8,8 @@ import dev.eventpipeline.ingest.IngestConfig;
 import dev.eventpipeline.ingest.IngestService;
 import dev.eventpipeline.sink.SinkConfig;
 import dev.eventpipeline.sink.SinkService;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -88,6 +90,11 @@ final class StandalonePipeline implements AutoCloseable {
         ingestProps.put("http.host", options.httpHost());
         ingestProps.put("http.port", options.httpPort());
         ingestProps.put("auth.dev.token", token);
+        Path tokens = options.dataDir().resolve(TokenCreate.FILE);
+        if (Files.exists(tokens)) {
+            // Tokens made with 'event-pipeline.jar token create' (digests only), read at start-up.
+            ingestProps.put("auth.tokens.file", tokens.toString());
+        }
         ingest = IngestService.start(new IngestConfig(ingestProps));
         started.push(ingest);
 

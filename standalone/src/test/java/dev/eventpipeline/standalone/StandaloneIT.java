@@ -56,6 +56,7 @@ class StandaloneIT {
         String first = event("signed-up", "u-1", createdAt);
         String second = event("signed-up", "u-2", createdAt);
         Set<String> expectedIds = new HashSet<>();
+        String acmeToken = createToken("acme");
 
         try (ChildJvm pipeline = startPipeline("first-start.log")) {
             Matcher ready = awaitReady(pipeline);
@@ -67,6 +68,11 @@ class StandaloneIT {
                 String contactId = createContact(api, userId);
                 expectedIds.add(EventKeys.eventId("dev", contactId, "signed-up", createdAt));
             }
+            // A token made with 'token create' before the start is read from the data directory, for its own workspace.
+            HttpResponse<String> acmeContact = send(api + "/contacts", "{\"external_id\":\"a-1\"}", acmeToken);
+            assertThat(acmeContact.statusCode()).as(acmeContact.body()).isEqualTo(200);
+            assertThat(Json.mapper().readTree(acmeContact.body()).get("workspace_id").asText()).isEqualTo("acme");
+
             assertThat(post(api, first)).isEqualTo(202);
             assertThat(post(api, first)).isEqualTo(202);
             assertThat(post(api, second)).isEqualTo(202);
@@ -127,9 +133,21 @@ class StandaloneIT {
         return send(api + "/events", body).statusCode();
     }
 
+    private String createToken(String workspace) {
+        try (ChildJvm command = ChildJvm.start(List.of(), List.of("-jar", JAR.toString(), "token", "create",
+                "--data-dir", dataDir.toString(), "--workspace", workspace), dataDir.resolveSibling(dataDir.getFileName() + "-token.log"))) {
+            assertThat(command.awaitExit(Duration.ofSeconds(60))).as(command.tail()).isZero();
+            return command.awaitLine("ep_", Duration.ofSeconds(1)).trim();
+        }
+    }
+
     private HttpResponse<String> send(String url, String body) throws Exception {
+        return send(url, body, TOKEN);
+    }
+
+    private HttpResponse<String> send(String url, String body, String token) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create(url))
-                .header("Authorization", "Bearer " + TOKEN)
+                .header("Authorization", "Bearer " + token)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build();

@@ -89,7 +89,8 @@ public final class ChildJvm implements AutoCloseable {
         return awaitExit(timeout);
     }
 
-    private int awaitExit(Duration timeout) {
+    /** Waits for the process to end by itself and returns its exit code. */
+    public int awaitExit(Duration timeout) {
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
