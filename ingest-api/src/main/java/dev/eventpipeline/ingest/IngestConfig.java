@@ -47,8 +47,12 @@ public final class IngestConfig extends AbstractConfig {
                     "Port of the HTTP API; 0 picks any free port (tests).")
             .define(HTTP_IDLE_TIMEOUT, Type.STRING, "30s", Durations.positive(), Importance.LOW,
                     "A connection with no traffic for this long is closed, so idle or abandoned clients cannot hold sockets forever.")
-            .define(HTTP_MIN_REQUEST_DATA_RATE, Type.LONG, 1024L, Range.atLeast(0), Importance.LOW,
-                    "Bytes per second a client must at least send while uploading a body; slower uploads (slowloris) are cut off. 0 disables.")
+            // Jetty measures this from the first body byte and checks it once a read happens 1 s or more
+            // later, so a small body read late because the server is busy fails too: at 64 B/s a
+            // 130-byte event fails only when the server is over 2 s behind, while a client trickling a
+            // few bytes a second (slowloris, pinning a thread in a blocking read) is cut off after ~1 s.
+            .define(HTTP_MIN_REQUEST_DATA_RATE, Type.LONG, 64L, Range.atLeast(0), Importance.LOW,
+                    "Bytes per second a client must at least send while uploading a body, measured by Jetty from the first body byte; slower uploads (slowloris) get 408. 0 disables.")
             .define(HTTP_MAX_HEADER_BYTES, Type.INT, 8192, Range.between(1024, 1 << 20), Importance.LOW,
                     "Largest request line plus headers accepted; larger gets 431 from Jetty before any handler runs.")
             .define(HTTP_MAX_CONNECTIONS, Type.INT, 10_000, Range.atLeast(1), Importance.LOW,

@@ -40,6 +40,7 @@ public final class IngestService implements AutoCloseable {
     private final IngestApp http;
     private final java.time.Duration drainTimeout;
     private final JvmGcMetrics gcMetrics;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private IngestService(KafkaEventLog log, ContactTopicLoader loader, IngestApp http, JvmGcMetrics gcMetrics, Duration drainTimeout) {
         this.drainTimeout = drainTimeout;
@@ -129,6 +130,9 @@ public final class IngestService implements AutoCloseable {
     /** HTTP first (new writes 503, in-flight requests finish), then the producer is flushed and closed, then the loader. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return; // a shutdown hook and an explicit close may both call this
+        }
         http.drain(drainTimeout);
         http.stop();
         log.close();

@@ -64,10 +64,26 @@ final class WorkspaceContacts {
     synchronized void put(Contact given) {
         Contact contact = compact(given);
         Contact old = byId.put(contact.id(), contact);
-        if (old != null) {
-            unindex(old);
-        }
+        // Readers do not lock: index the new identifiers before dropping the old ones, and drop only
+        // those that changed, so a lookup racing a re-applied record never finds a gap (a false 404).
         index(contact);
+        if (old != null) {
+            unindexChanged(old, contact);
+        }
+    }
+
+    private void unindexChanged(Contact old, Contact now) {
+        if (!ContactRef.ROLE_USER.equals(old.role())) {
+            return;
+        }
+        boolean stillUser = ContactRef.ROLE_USER.equals(now.role());
+        if (old.externalId() != null && !(stillUser && old.externalId().equals(now.externalId()))) {
+            userIdByExternalId.remove(old.externalId(), old.id());
+        }
+        if (old.email() != null && !(stillUser && now.email() != null
+                && normaliseEmail(old.email()).equals(normaliseEmail(now.email())))) {
+            userIdsByEmail.computeIfPresent(normaliseEmail(old.email()), (k, v) -> removeId(v, old.id()));
+        }
     }
 
     synchronized boolean remove(String id) {

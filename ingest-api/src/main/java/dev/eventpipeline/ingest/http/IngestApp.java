@@ -40,6 +40,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.slf4j.Logger;
@@ -57,6 +58,8 @@ public final class IngestApp {
     private static final Logger LOG = LoggerFactory.getLogger(IngestApp.class);
     private static final String ROUTE = "ingest.route";
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** Oversized bodies up to this size are read and thrown away so the client can read our 413. */
+    private static final long MAX_DISCARD_BYTES = 8L * 1024 * 1024;
 
     private final HttpLimits limits;
     private final TokenRegistry tokens;
@@ -70,6 +73,8 @@ public final class IngestApp {
     private final Counter duplicatesInBulk;
     /** Requests received and not yet answered; what {@link #drain} waits for. */
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final Map<String, Counter> requestCounters = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Timer> latencies = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean draining;
     private Javalin javalin;
 
@@ -124,11 +129,6 @@ public final class IngestApp {
                 server.addBean(new NetworkConnectionLimit(limits.maxConnections(), server));
                 // Lets in-flight requests (which wait at most for the producer) finish on stop.
                 server.setStopTimeout(limits.produceTimeout().plusSeconds(2).toMillis());
-                for (var connector : server.getConnectors()) {
-                    if (connector instanceof ServerConnector sc) {
-                        sc.setIdleTimeout(limits.idleTimeout().toMillis());
-                    }
-                }
             });
             config.requestLogger.http(app::record);
             config.routes.before(ctx -> {
@@ -160,6 +160,13 @@ public final class IngestApp {
     /** Binds the port; returns once the server accepts connections. */
     public IngestApp start() {
         javalin.start();
+        // Javalin creates its connector after modifyServer runs, so the idle timeout is set here, before
+        // any connection exists: a client that stops sending (or reading) is cut off after this long.
+        for (var connector : javalin.jettyServer().server().getConnectors()) {
+            if (connector instanceof ServerConnector sc) {
+                sc.setIdleTimeout(limits.idleTimeout().toMillis());
+            }
+        }
         return this;
     }
 
@@ -415,21 +422,44 @@ public final class IngestApp {
             throw ApiException.unsupportedMediaType();
         }
         long declared = ctx.req().getContentLengthLong();
-        if (declared > limit) {
-            throw ApiException.tooLarge(limit); // refused before a byte of it is read
-        }
         byte[] body;
         try {
             InputStream in = ctx.req().getInputStream();
+            if (declared > limit) {
+                throw tooLarge(ctx, in, limit, declared); // refused before a byte of it is parsed
+            }
             body = in.readNBytes(limit + 1);
+            if (body.length > limit) {
+                throw tooLarge(ctx, in, limit, -1); // chunked: counted while reading, never buffered past the limit
+            }
         } catch (IOException e) {
-            // The client stopped sending (idle timeout, minimum data rate) or went away.
+            // The client stopped sending (idle timeout) or went away.
             throw new ApiException(408, ApiError.of("request_timeout", "The request body could not be read in time"));
-        }
-        if (body.length > limit) {
-            throw ApiException.tooLarge(limit); // chunked: counted while reading, never buffered past the limit
+        } catch (HttpException.RuntimeException e) {
+            // Jetty refused the body while we read it (below http.min.request.data.rate, or malformed chunking).
+            throw new ApiException(e.getCode(), ApiError.of(e.getCode() == 408 ? "request_timeout" : "parameter_invalid",
+                    e.getCode() == 408 ? "The request body was sent too slowly" : "The request body could not be read"));
         }
         return StrictJson.parseObject(body);
+    }
+
+    /**
+     * The 413, after discarding (never buffering) the rest of a moderately oversized body: a server
+     * that closes while the client is still sending makes the client's TCP stack drop our answer
+     * (connection reset), so the client would see an I/O error instead of the 413. Bodies larger
+     * than {@link #MAX_DISCARD_BYTES} are not read; the connection is closed after the answer.
+     */
+    private static ApiException tooLarge(Context ctx, InputStream in, int limit, long declared) throws IOException {
+        ctx.header("Connection", "close");
+        if (declared <= MAX_DISCARD_BYTES) {
+            byte[] sink = new byte[8192];
+            long discarded = 0;
+            int n;
+            while (discarded <= MAX_DISCARD_BYTES && (n = in.read(sink)) >= 0) {
+                discarded += n;
+            }
+        }
+        return ApiException.tooLarge(limit);
     }
 
     static boolean isJson(String contentType) {
@@ -503,14 +533,18 @@ public final class IngestApp {
     private void record(Context ctx, Float millis) {
         inFlight.decrementAndGet();
         String route = ctx.attribute(ROUTE);
-        String status = Integer.toString(ctx.statusCode());
         String name = route == null ? "unmatched" : route;
-        registry.counter("ingest_requests_total", "route", name, "method", ctx.method().name(), "status", status).increment();
-        Timer.builder("ingest_request_duration")
-                .description("time from request to response, by route")
-                .tag("route", name)
-                .publishPercentileHistogram()
-                .register(registry)
+        // Meters are looked up once per (route, method, status) and cached: a registry lookup per
+        // request (id, tags, map) costs more than the rest of a 202's bookkeeping.
+        requestCounters.computeIfAbsent(name + ' ' + ctx.method().name() + ' ' + ctx.statusCode(), k ->
+                Counter.builder("ingest_requests_total").description("HTTP answers by route template, method and status")
+                        .tags("route", name, "method", ctx.method().name(), "status", Integer.toString(ctx.statusCode()))
+                        .register(registry)).increment();
+        latencies.computeIfAbsent(name, k -> Timer.builder("ingest_request_duration")
+                        .description("time from request to response, by route (Kafka's acknowledgement included for writes)")
+                        .tag("route", name)
+                        .publishPercentileHistogram()
+                        .register(registry))
                 .record((long) (millis * 1000), TimeUnit.MICROSECONDS);
     }
 

@@ -1,7 +1,6 @@
 package dev.eventpipeline.ingest.http;
 
 import java.nio.ByteBuffer;
-import java.util.UUID;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
@@ -23,7 +22,7 @@ final class JsonErrorHandler extends ErrorHandler {
 
     @Override
     protected void generateResponse(Request request, Response response, int code, String message, Throwable cause, Callback callback) {
-        String id = UUID.randomUUID().toString();
+        String id = RequestIds.newId();
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         response.getHeaders().put(RequestIds.HEADER, id);
         response.write(true, ByteBuffer.wrap(ErrorResponses.body(id, exception(code))), callback);
@@ -31,7 +30,7 @@ final class JsonErrorHandler extends ErrorHandler {
 
     @Override
     public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
-        String id = UUID.randomUUID().toString();
+        String id = RequestIds.newId();
         fields.put(HttpHeader.CONTENT_TYPE, "application/json");
         fields.put(RequestIds.HEADER, id);
         return ByteBuffer.wrap(ErrorResponses.body(id, exception(status)));

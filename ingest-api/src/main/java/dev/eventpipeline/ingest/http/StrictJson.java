@@ -66,7 +66,60 @@ public final class StrictJson {
         if (node == null || !node.isObject()) {
             throw ApiException.invalidParameter(null, "Body must be a JSON object");
         }
+        requireCleanStrings(node, null);
         return node;
+    }
+
+    /**
+     * Every key and string value must be well-formed Unicode without NUL. JSON's {@code \\ud800}
+     * escapes can smuggle in unpaired surrogates, which turn into '?' when encoded as UTF-8: two
+     * different event names would then get the same event id downstream. NUL is refused because
+     * PostgreSQL text cannot store it, so such an event would poison the sink.
+     */
+    private static void requireCleanStrings(JsonNode node, String path) {
+        if (node.isTextual()) {
+            String problem = problem(node.textValue());
+            if (problem != null) {
+                throw ApiException.invalidParameter(path, (path == null ? "a value" : path) + " " + problem);
+            }
+            return;
+        }
+        if (node.isObject()) {
+            var fields = node.fields();
+            while (fields.hasNext()) {
+                var field = fields.next();
+                String childPath = path == null ? field.getKey() : path + "." + field.getKey();
+                String problem = problem(field.getKey());
+                if (problem != null) {
+                    throw ApiException.invalidParameter(path, "a key " + problem);
+                }
+                requireCleanStrings(field.getValue(), childPath);
+            }
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                requireCleanStrings(node.get(i), (path == null ? "" : path) + "[" + i + "]");
+            }
+        }
+    }
+
+    private static String problem(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == 0) {
+                return "must not contain U+0000 (NUL)";
+            }
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    i++;
+                    continue;
+                }
+                return "contains an unpaired surrogate (an invalid \\uD800-\\uDFFF escape)";
+            }
+            if (Character.isLowSurrogate(c)) {
+                return "contains an unpaired surrogate (an invalid \\uD800-\\uDFFF escape)";
+            }
+        }
+        return null;
     }
 
     private static String shorten(String message) {

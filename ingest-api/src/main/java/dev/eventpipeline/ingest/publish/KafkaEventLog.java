@@ -49,6 +49,7 @@ public final class KafkaEventLog implements EventLog {
     private final ScheduledExecutorService healthCheck;
     private volatile long lastReachableNanos;
     private final long reachableForNanos;
+    private final io.micrometer.core.instrument.Counter probeFailures;
     private final Serializer<RawEvent> eventSerializer = Topics.RAW_EVENTS.valueSerde().serializer();
     private final Serializer<Contact> contactSerializer = Topics.CONTACTS.valueSerde().serializer();
 
@@ -59,6 +60,8 @@ public final class KafkaEventLog implements EventLog {
         this.inFlight = new Semaphore(maxInFlight);
         this.producer = new KafkaProducer<>(producerProperties(clientProperties, deliveryTimeout, maxBlock, linger),
                 new StringSerializer(), new ByteArraySerializer());
+        this.probeFailures = io.micrometer.core.instrument.Counter.builder("ingest_kafka_probe_failures_total")
+                .description("failed Kafka reachability probes behind /readyz").register(registry);
         this.producerMetrics = new KafkaClientMetrics(producer);
         producerMetrics.bindTo(registry);
         Map<String, Object> adminProps = new HashMap<>(clientProperties);
@@ -173,6 +176,8 @@ public final class KafkaEventLog implements EventLog {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
+            // Counted and logged; /readyz turns 503 once probes have failed for reachableForNanos.
+            probeFailures.increment();
             LOG.debug("Kafka health probe failed: {}", e.toString());
         }
     }

@@ -43,6 +43,7 @@ import org.apache.kafka.common.TopicPartition;
 public final class IngestThroughputBench {
 
     private static final String TOKEN = "bench-token";
+    private static final int ROUNDS = Integer.getInteger("bench.rounds", 3);
     private static final String BODY = "{\"event_name\":\"invited-friend\",\"created_at\":1671028894,\"user_id\":\"314159\","
             + "\"metadata\":{\"invite_code\":\"ADDAFRIEND\",\"load\":3.67}}";
 
@@ -72,15 +73,29 @@ public final class IngestThroughputBench {
                 long kafka2xx = 0;
                 for (String c : connections) {
                     warmUp(script, baseline.port(), service.port(), threads, c);
-                    Result base = wrk(script, baseline.port(), seconds, threads, c);
-                    Result real = wrk(script, service.port(), seconds, threads, c);
-                    kafka2xx += real.requests - real.non2xx;
-                    report.add(String.format("connections=%s baseline_rps=%.0f (p99 %s) kafka_rps=%.0f (p99 %s) ratio=%.2f non2xx=%d",
-                            c, base.rps, base.p99, real.rps, real.p99, real.rps / base.rps, real.non2xx));
+                    // Alternate A/B rounds and keep the medians: on a shared machine the load drifts
+                    // during a run, and alternating spreads that drift over both sides equally.
+                    List<Result> base = new ArrayList<>();
+                    List<Result> real = new ArrayList<>();
+                    for (int round = 0; round < ROUNDS; round++) {
+                        base.add(wrk(script, baseline.port(), seconds, threads, c));
+                        Result r = wrk(script, service.port(), seconds, threads, c);
+                        real.add(r);
+                        kafka2xx += r.requests - r.non2xx;
+                    }
+                    Result b = median(base);
+                    Result k = median(real);
+                    long non2xx = real.stream().mapToLong(Result::non2xx).sum() + base.stream().mapToLong(Result::non2xx).sum();
+                    report.add(String.format("connections=%s baseline_rps=%.0f (p99 %s) kafka_rps=%.0f (p99 %s) ratio=%.2f non2xx=%d rounds=%d",
+                            c, b.rps, b.p99, k.rps, k.p99, k.rps / b.rps, non2xx, ROUNDS));
                 }
                 long stored = endOffsets(broker.bootstrapServers());
                 report.forEach(System.out::println);
                 System.out.printf("raw-events records=%d, 202s counted by wrk in measured runs=%d (warm-up runs add more records)%n", stored, kafka2xx);
+                if (stored < kafka2xx) {
+                    System.out.println("LOST: fewer records in raw-events than 202 answers");
+                    System.exit(1);
+                }
             } finally {
                 baseline.stop();
             }
@@ -124,6 +139,12 @@ public final class IngestThroughputBench {
     }
 
     record Result(double rps, String p99, long requests, long non2xx) {}
+
+    private static Result median(List<Result> results) {
+        List<Result> sorted = new ArrayList<>(results);
+        sorted.sort(java.util.Comparator.comparingDouble(Result::rps));
+        return sorted.get(sorted.size() / 2);
+    }
 
     private static Result wrk(Path script, int port, int seconds, int threads, String connections) throws IOException, InterruptedException {
         Process p = new ProcessBuilder("wrk", "-t" + threads, "-c" + connections, "-d" + seconds + "s", "--latency",

@@ -9,6 +9,7 @@ import dev.eventpipeline.ingest.validation.EventRequest;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 class ContactDirectoryTest {
@@ -83,5 +84,28 @@ class ContactDirectoryTest {
         assertThat(directory.reserveExternalId("w", "free", "c3")).isFalse();
         directory.releaseExternalId("w", "free");
         assertThat(directory.reserveExternalId("w", "free", "c3")).isTrue();
+    }
+
+    @Test
+    void re_applying_a_contact_never_hides_it_from_a_concurrent_lookup() throws Exception {
+        // What the topic loader does while requests resolve: put the same record again and again.
+        Contact frodo = user("w", "c1", "314159", "frodo@example.com");
+        directory.put(frodo);
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread reapply = new Thread(() -> {
+            while (!stop.get()) {
+                directory.put(new Contact("contact", "c1", "w", "user", new String("314159"), new String("frodo@example.com"), null, 1));
+            }
+        });
+        reapply.start();
+        try {
+            for (int i = 0; i < 200_000; i++) {
+                assertThat(resolve("w", by("314159", null, null))).isEqualTo("c1");
+                assertThat(resolve("w", by(null, null, "frodo@example.com"))).isEqualTo("c1");
+            }
+        } finally {
+            stop.set(true);
+            reapply.join();
+        }
     }
 }

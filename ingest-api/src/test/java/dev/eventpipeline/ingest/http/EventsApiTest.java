@@ -267,6 +267,24 @@ class EventsApiTest {
         assertError(post(body), 400, "parameter_invalid", null);
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "{\"event_name\":\"a\\ud800b\",\"created_at\":1,\"user_id\":\"314159\"}|event_name",
+        "{\"event_name\":\"e\",\"created_at\":1,\"user_id\":\"314159\",\"metadata\":{\"k\":\"\\udc00\"}}|metadata.k",
+        "{\"event_name\":\"e\",\"created_at\":1,\"user_id\":\"314159\",\"metadata\":{\"k\\ud83d\":1}}|",
+        "{\"event_name\":\"e\\u0000\",\"created_at\":1,\"user_id\":\"314159\"}|event_name",
+        "{\"event_name\":\"e\",\"created_at\":1,\"user_id\":\"3\\u00001\"}|user_id"})
+    void unpaired_surrogates_and_nul_are_400_naming_the_field(String body, String field) {
+        assertError(post(body), 400, "parameter_invalid", field);
+    }
+
+    @Test
+    void paired_surrogates_escaped_or_raw_are_accepted_as_the_same_name() {
+        assertThat(post("{\"event_name\":\"\\ud83d\\ude00\",\"created_at\":1,\"user_id\":\"314159\"}").status()).isEqualTo(202);
+        assertThat(post("{\"event_name\":\"\uD83D\uDE00\",\"created_at\":1,\"user_id\":\"314159\"}").status()).isEqualTo(202);
+        assertThat(app.log.events).extracting(RawEvent::eventName).containsExactly("\uD83D\uDE00", "\uD83D\uDE00");
+    }
+
     @Test
     void nesting_of_eight_levels_is_parsed_and_nine_is_refused() {
         // Depth 8: the body object and seven nested arrays, in an ignored field.

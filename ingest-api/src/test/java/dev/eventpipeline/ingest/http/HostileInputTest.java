@@ -82,6 +82,42 @@ class HostileInputTest {
         assertThat(body.path("request_id").asText()).as(context).isEqualTo(answer.header("x-request-id"));
     }
 
+    /**
+     * The regression corpus: requests that once got a malformed answer (found by this fuzzer; the
+     * generator has changed since, so their seeds no longer replay them).
+     */
+    @Test
+    void replays_the_regression_corpus() throws Exception {
+        String huge = "X-Huge: " + "h".repeat(10_000) + "\r\n";
+        String[] corpus = {
+            // 431 for a DELETE came back with an empty body: Jetty writes error pages for GET/POST/HEAD only.
+            "DELETE /bulk/events HTTP/1.1\r\nHost: x\r\nConnection: close\r\n" + huge + "Content-Length: 0\r\n\r\n",
+            "PUT /events HTTP/1.1\r\nHost: x\r\nConnection: close\r\n" + huge + "Content-Length: 0\r\n\r\n",
+            "POST /events HTTP/1.1\r\nHost: x\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n"
+                    + "Authorization: Bearer " + TestApp.WRITER + "\r\nContent-Type: application/json\r\n\r\nzz\r\n{}\r\n0\r\n\r\n",
+            post(TestApp.WRITER, "{\"event_name\":\"\\ud800\",\"created_at\":1,\"user_id\":\"u\"}"),
+            post(TestApp.WRITER, "{\"event_name\":\"e\\u0000\",\"created_at\":1,\"user_id\":\"u\"}"),
+        };
+        try (TestApp app = TestApp.start(HttpLimits.defaults(), true)) {
+            for (String request : corpus) {
+                byte[] bytes = request.getBytes(StandardCharsets.UTF_8);
+                Answer answer = send(app.javalin.port(), bytes);
+                String context = "corpus request:\n" + printable(bytes) + "\nanswer: " + answer;
+                assertThat(answer.status).as(context).isBetween(400, 499);
+                assertWellFormedError(answer, context);
+            }
+            assertThat(app.log.events).isEmpty();
+            // The valid twin of the last two corpus entries is accepted: the refusals above were for the strings.
+            assertThat(send(app.javalin.port(), post(TestApp.WRITER, "{\"event_name\":\"e\",\"created_at\":1,\"user_id\":\"u\"}")
+                    .getBytes(StandardCharsets.UTF_8)).status).isEqualTo(202);
+        }
+    }
+
+    private static String post(String token, String body) {
+        return "POST /events HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer " + token
+                + "\r\nContent-Type: application/json\r\nContent-Length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body;
+    }
+
     /** The oracle for what reached the log: re-validating the stored event must find nothing wrong. */
     private static void assertStoredEventIsValid(RawEvent e, long seed) {
         ObjectNode body = JsonNodeFactory.instance.objectNode();
@@ -212,7 +248,9 @@ class HostileInputTest {
     private static String jsonEscape(String s) {
         StringBuilder sb = new StringBuilder();
         for (char c : s.toCharArray()) {
-            if (c == '"' || c == '\\') {
+            if (Character.isSurrogate(c)) {
+                sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c)); // escaped, so lone surrogates reach the parser
+            } else if (c == '"' || c == '\\') {
                 sb.append('\\').append(c);
             } else if (c < 0x20) {
                 sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
@@ -260,13 +298,23 @@ class HostileInputTest {
                 System.out.println("write cut short after an early answer: " + e.getMessage());
             }
             InputStream in = socket.getInputStream();
-            byte[] all;
+            ByteArrayOutputStream received = new ByteArrayOutputStream();
+            byte[] buffer = new byte[8192];
             try {
-                all = in.readAllBytes();
+                int n;
+                while ((n = in.read(buffer)) >= 0) {
+                    received.write(buffer, 0, n);
+                }
             } catch (SocketTimeoutException e) {
                 throw new AssertionError("no answer within 20 s (hang) for:\n" + printable(request), e);
+            } catch (java.net.SocketException e) {
+                // A reset after the server answered and closed while our request bytes were still
+                // arriving (TCP sends RST then); the answer read before it is what we judge.
+                if (received.size() == 0) {
+                    throw new AssertionError("connection reset before any answer for:\n" + printable(request), e);
+                }
             }
-            return parse(method, all, request);
+            return parse(method, received.toByteArray(), request);
         }
     }
 
