@@ -27,13 +27,35 @@ public final class CleanEventWriter implements Serializer<CleanEvent> {
 
     private static final JsonFactory FACTORY = Json.mapper().getFactory();
 
+    /**
+     * One generator per stream thread, kept open and writing into its own buffer, which is emptied after
+     * each record: creating a generator per record (buffers, recycler look-ups) cost more than writing
+     * the record. Root values are written without a separator, so each record's bytes stand alone.
+     */
+    private static final class Output {
+        final ByteArrayBuilder buffer = new ByteArrayBuilder(1024);
+        final JsonGenerator generator;
+
+        Output() {
+            try {
+                generator = FACTORY.createGenerator(buffer);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            generator.setRootValueSeparator(null);
+        }
+    }
+
+    private static final ThreadLocal<Output> OUTPUT = ThreadLocal.withInitial(Output::new);
+
     @Override
     public byte[] serialize(String topic, CleanEvent e) {
         if (e == null) {
             return null;
         }
-        try (ByteArrayBuilder out = new ByteArrayBuilder(FACTORY._getBufferRecycler(), 768);
-                JsonGenerator g = FACTORY.createGenerator(out)) {
+        Output output = OUTPUT.get();
+        JsonGenerator g = output.generator;
+        try {
             g.writeStartObject();
             g.writeStringField("id", e.id());
             g.writeStringField("workspace_id", e.workspaceId());
@@ -61,9 +83,13 @@ public final class CleanEventWriter implements Serializer<CleanEvent> {
             g.writeStringField("intercom_version", e.intercomVersion());
             g.writeEndObject();
             g.flush();
-            return out.toByteArray();
-        } catch (IOException ex) {
-            throw new UncheckedIOException("cannot write a clean event", ex);
+            return output.buffer.toByteArray();
+        } catch (IOException | RuntimeException ex) {
+            // The generator may be mid-object: drop it so the next record starts from a clean one.
+            OUTPUT.remove();
+            throw ex instanceof IOException io ? new UncheckedIOException("cannot write a clean event", io) : (RuntimeException) ex;
+        } finally {
+            output.buffer.reset();
         }
     }
 
