@@ -47,6 +47,8 @@ class CrashIT {
             long seen = Pipeline.awaitOutputs(bootstrap, prefix, load.records.size() / 5, TIMEOUT);
             first.kill(Duration.ofSeconds(30));
             assertThat(seen).as("killed mid-load").isLessThan(load.records.size());
+            assertThat(Pipeline.committedOutputs(bootstrap, prefix)).as("outputs committed when the instance died")
+                    .isLessThan(load.records.size());
         }
         // The rest of the load arrives while no instance runs.
         producing.get();

@@ -77,8 +77,24 @@ class DedupeServiceIT {
                 assertThat(d.value().firstRequestId()).isEqualTo(first.requestId());
             });
             assertThat(service.isRunning()).isTrue();
-            assertThat(service.managementPort()).isPositive();
+            for (var written : dev.eventpipeline.testing.TopicReader.readToEnd(bootstrap, Topics.CLEAN_EVENTS.name(prefix),
+                    new org.apache.kafka.common.serialization.StringDeserializer(),
+                    new org.apache.kafka.common.serialization.StringDeserializer(), TIMEOUT)) {
+                dev.eventpipeline.testing.JsonSchemas.assertValid(Topics.CLEAN_EVENTS, written.value());
+            }
+
+            // The management port: ready while RUNNING, and the counters say what happened.
+            assertThat(get(service.managementPort(), "/readyz").statusCode()).isEqualTo(200);
+            String metrics = get(service.managementPort(), "/metrics").body();
+            assertThat(metrics).contains("dedupe_events_processed_total 3.0", "dedupe_events_clean_total 2.0",
+                    "dedupe_events_duplicates_total 1.0", "dedupe_definitions_published_total 1.0", "dedupe_state_store_bytes");
         }
+    }
+
+    private static java.net.http.HttpResponse<String> get(int port, String path) throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + path)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
     }
 
     static RawEvent raw(String contact, String eventName, long createdAt, Instant receivedAt) {

@@ -28,6 +28,8 @@ final class MixedLoad {
     final Map<String, String> firstRequestOf = new LinkedHashMap<>();
     /** request id → event id, for every valid record. */
     final Map<String, String> eventOfRequest = new HashMap<>();
+    /** The valid events in send order (bad records left out). */
+    final List<RawEvent> validInOrder = new ArrayList<>();
     /** The value of every bad record, as sent. */
     final List<String> badValues = new ArrayList<>();
 
@@ -69,10 +71,43 @@ final class MixedLoad {
             String id = EventKeys.eventId(event);
             load.firstRequestOf.putIfAbsent(id, event.requestId());
             load.eventOfRequest.put(event.requestId(), id);
+            load.validInOrder.add(event);
             load.records.add(new ProducerRecord<>(topic, null, at.toEpochMilli(),
                     EventKeys.definitionKey(event.workspaceId(), event.eventName()), Json.toString(event)));
         }
         return load;
+    }
+
+    /**
+     * The metadata rules replayed on the first copies, in send order (one partition per definition keeps
+     * that order): for each definition, its tracked keys in order and how many times it must be published
+     * (created, then once per event that added keys; no promotion within the default 24 h delay).
+     */
+    Map<String, Map.Entry<List<String>, Integer>> expectedDefinitions() {
+        Map<String, List<String>> keys = new LinkedHashMap<>();
+        Map<String, Integer> publications = new HashMap<>();
+        for (RawEvent e : validInOrder) {
+            if (!e.requestId().equals(firstRequestOf.get(EventKeys.eventId(e)))) {
+                continue;
+            }
+            String definition = EventKeys.definitionKey(e.workspaceId(), e.eventName());
+            boolean created = !keys.containsKey(definition);
+            List<String> tracked = keys.computeIfAbsent(definition, d -> new ArrayList<>());
+            boolean added = false;
+            for (var it = e.metadata().fieldNames(); it.hasNext(); ) {
+                String key = it.next();
+                if (!tracked.contains(key) && tracked.size() < 10) {
+                    tracked.add(key);
+                    added = true;
+                }
+            }
+            if (created || added) {
+                publications.merge(definition, 1, Integer::sum);
+            }
+        }
+        Map<String, Map.Entry<List<String>, Integer>> out = new HashMap<>();
+        keys.forEach((d, k) -> out.put(d, Map.entry(k, publications.get(d))));
+        return out;
     }
 
     int validCount() {

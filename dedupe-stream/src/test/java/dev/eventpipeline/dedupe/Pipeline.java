@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.eventpipeline.common.records.CleanEvent;
 import dev.eventpipeline.common.records.DeadLetter;
 import dev.eventpipeline.common.records.DuplicateEvent;
+import dev.eventpipeline.common.records.EventDefinition;
+import dev.eventpipeline.common.topics.Topic;
 import dev.eventpipeline.common.topics.Topics;
+import dev.eventpipeline.testing.JsonSchemas;
 import dev.eventpipeline.testing.TopicReader;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,6 +27,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /** What the broker ITs share: producing a load as ingest-api would, waiting for the outputs, checking conservation. */
@@ -76,6 +80,16 @@ final class Pipeline {
         }
     }
 
+    /** How many records the three output topics hold now, read committed. */
+    static int committedOutputs(String bootstrap, String prefix) {
+        int n = 0;
+        for (Topic<?, ?> topic : List.of(Topics.CLEAN_EVENTS, Topics.DUPLICATE_EVENTS, Topics.DEAD_LETTER_EVENTS)) {
+            n += TopicReader.readToEnd(bootstrap, topic.name(prefix), new ByteArrayDeserializer(), new ByteArrayDeserializer(),
+                    Duration.ofMinutes(1)).size();
+        }
+        return n;
+    }
+
     /** The invariant, checked by counting and by identity against the load's oracle. */
     static void assertConserved(String bootstrap, String prefix, MixedLoad load) {
         Duration read = Duration.ofMinutes(1);
@@ -106,5 +120,39 @@ final class Pipeline {
         Set<String> deadValues = deadLetters.stream().map(r -> r.value().value()).collect(Collectors.toSet());
         assertThat(deadLetters).hasSize(load.badValues.size());
         assertThat(deadValues).containsExactlyInAnyOrderElementsOf(new HashSet<>(load.badValues));
+        assertDefinitionsPublishedOncePerChange(bootstrap, prefix, load);
+        assertWrittenValuesMatchSchemas(bootstrap, prefix);
+    }
+
+    /** Each definition published exactly once per change, ending with the keys the rules give (survives a crash only if its store does). */
+    static void assertDefinitionsPublishedOncePerChange(String bootstrap, String prefix, MixedLoad load) {
+        List<ConsumerRecord<String, EventDefinition>> published = TopicReader.readToEnd(bootstrap,
+                Topics.EVENT_DEFINITIONS.name(prefix), Topics.EVENT_DEFINITIONS.keySerde().deserializer(),
+                Topics.EVENT_DEFINITIONS.valueSerde().deserializer(), Duration.ofMinutes(1));
+        Map<String, Long> count = published.stream().collect(Collectors.groupingBy(ConsumerRecord::key, Collectors.counting()));
+        Map<String, List<String>> last = new java.util.HashMap<>();
+        published.forEach(r -> last.put(r.key(), r.value().metadata().stream().map(EventDefinition.MetadataKey::key).toList()));
+        var expected = load.expectedDefinitions();
+        assertThat(count.keySet()).isEqualTo(expected.keySet());
+        expected.forEach((definition, keysAndCount) -> {
+            assertThat(count.get(definition)).as("publications of %s (seed %d)", definition, load.seed)
+                    .isEqualTo(keysAndCount.getValue().longValue());
+            assertThat(last.get(definition)).as("keys of %s", definition).isEqualTo(keysAndCount.getKey());
+        });
+    }
+
+    /** What the stream wrote, as bytes on the topics, against the topics' JSON Schemas (a sample of the big topics). */
+    static void assertWrittenValuesMatchSchemas(String bootstrap, String prefix) {
+        for (Topic<?, ?> topic : List.of(Topics.CLEAN_EVENTS, Topics.DUPLICATE_EVENTS, Topics.DEAD_LETTER_EVENTS,
+                Topics.EVENT_DEFINITIONS)) {
+            List<ConsumerRecord<String, String>> written = TopicReader.readToEnd(bootstrap, topic.name(prefix),
+                    new StringDeserializer(), new StringDeserializer(), Duration.ofMinutes(1));
+            assertThat(written).as(topic.baseName()).isNotEmpty();
+            // Every 50th record of the large topics keeps this to a second; the small ones are checked whole.
+            int step = written.size() > 1_000 ? 50 : 1;
+            for (int i = 0; i < written.size(); i += step) {
+                JsonSchemas.assertValid(topic, written.get(i).value());
+            }
+        }
     }
 }

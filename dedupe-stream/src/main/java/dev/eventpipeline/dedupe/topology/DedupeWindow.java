@@ -21,6 +21,8 @@ import org.apache.kafka.streams.state.WindowStore;
  * and a put there would be dropped silently (the store ignores expired puts), letting its next copy
  * pass as new. With that clamp every lookup reaches back at most 3W behind stream time, which is the
  * retention ({@link #retention}).
+ *
+ * <p>Key: the 16 bytes of the event id. Value: see {@link #entry}.
  */
 public final class DedupeWindow {
 
@@ -64,7 +66,7 @@ public final class DedupeWindow {
                     ByteBuffer.wrap(refreshed).putLong(newest);
                     store.put(eventKey, refreshed, bucketOf(newest));
                 }
-                return new String(last, Long.BYTES, last.length - Long.BYTES, StandardCharsets.UTF_8);
+                return firstRequestId(last);
             }
         }
         store.put(eventKey, entry(receivedAt, requestId), bucket);
@@ -75,8 +77,32 @@ public final class DedupeWindow {
         return Math.floorDiv(time, windowMs) * windowMs;
     }
 
-    private static byte[] entry(long receivedAt, String requestId) {
+    /*
+     * An entry: the last-seen time (8 bytes), a tag, and the first request id. ingest-api's request ids
+     * are UUIDs: written as their 16 bytes (tag 0) they halve the entry, on disk and in the changelog.
+     * Anything else is kept as UTF-8 text (tag 1), so every id reads back exactly as it was.
+     */
+    private static final byte UUID_BYTES = 0;
+    private static final byte TEXT = 1;
+    private static final java.util.regex.Pattern CANONICAL_UUID =
+            java.util.regex.Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+
+    static byte[] entry(long receivedAt, String requestId) {
+        if (requestId.length() == 36 && CANONICAL_UUID.matcher(requestId).matches()) {
+            java.util.UUID uuid = java.util.UUID.fromString(requestId);
+            return ByteBuffer.allocate(Long.BYTES + 1 + 16).putLong(receivedAt).put(UUID_BYTES)
+                    .putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits()).array();
+        }
         byte[] id = requestId.getBytes(StandardCharsets.UTF_8);
-        return ByteBuffer.allocate(Long.BYTES + id.length).putLong(receivedAt).put(id).array();
+        return ByteBuffer.allocate(Long.BYTES + 1 + id.length).putLong(receivedAt).put(TEXT).put(id).array();
+    }
+
+    static String firstRequestId(byte[] entry) {
+        ByteBuffer b = ByteBuffer.wrap(entry, Long.BYTES, entry.length - Long.BYTES);
+        if (b.get() == UUID_BYTES) {
+            // UUID.toString is lower-case and canonical: exactly the text that was stored.
+            return new java.util.UUID(b.getLong(), b.getLong()).toString();
+        }
+        return new String(entry, Long.BYTES + 1, entry.length - Long.BYTES - 1, StandardCharsets.UTF_8);
     }
 }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventpipeline.common.records.DroppedMetadata;
 import dev.eventpipeline.common.records.EventDefinition;
 import dev.eventpipeline.common.records.EventDefinition.MetadataKey;
-import dev.eventpipeline.common.records.EventKeys;
 import dev.eventpipeline.common.records.MetadataType;
 import dev.eventpipeline.common.records.RawEvent;
 import dev.eventpipeline.common.records.TypedValue;
@@ -58,8 +57,8 @@ final class DefinitionTracker {
     /** What an event's metadata becomes under its definition. {@code changedDefinition} is null when nothing changed. */
     record Applied(Map<String, TypedValue> metadata, List<DroppedMetadata> dropped, EventDefinition changedDefinition) {}
 
-    Applied apply(RawEvent raw) {
-        String key = EventKeys.definitionKey(raw.workspaceId(), raw.eventName());
+    /** {@code key} is the event's definition key, {@code <workspace_id>:<event_name>} (the raw record's checked key). */
+    Applied apply(String key, RawEvent raw) {
         EventDefinition definition = lookup(key);
         boolean created = definition == null;
         Instant seenAt = raw.receivedAt();

@@ -59,7 +59,8 @@ final class EventProcessor implements Processor<String, RawEvent, String, Object
                     new DuplicateEvent(id, raw.requestId(), raw.receivedAt(), firstRequestId)), DedupeTopology.DUPLICATE_SINK);
             return;
         }
-        DefinitionTracker.Applied applied = definitions.apply(raw);
+        // The key was checked to be the definition key: no need to build it again.
+        DefinitionTracker.Applied applied = definitions.apply(record.key(), raw);
         metrics.clean();
         if (!applied.dropped().isEmpty()) {
             metrics.droppedKeys(applied.dropped().size());

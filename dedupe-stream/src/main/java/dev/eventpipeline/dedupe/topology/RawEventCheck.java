@@ -47,7 +47,8 @@ final class RawEventCheck {
                     throw new InvalidRawEventException("metadata has an empty key");
                 }
                 JsonNode value = field.getValue();
-                if (!value.isNull() && MetadataTypes.typeOf(field.getKey(), value) == null) {
+                // Strings and numbers always have a type; only containers and booleans need the (costlier) shape check.
+                if (!value.isNull() && !value.isTextual() && !value.isNumber() && MetadataTypes.typeOf(field.getKey(), value) == null) {
                     throw new InvalidRawEventException("metadata." + field.getKey() + ": " + MetadataTypes.describeUnsupported(value));
                 }
             }

@@ -3,6 +3,8 @@ package dev.eventpipeline.dedupe.wire;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.JsonSerializable;
 import dev.eventpipeline.common.json.Json;
 import dev.eventpipeline.common.records.CleanEvent;
 import dev.eventpipeline.common.records.ContactRef;
@@ -11,6 +13,7 @@ import dev.eventpipeline.common.records.TypedValue;
 import dev.eventpipeline.common.topics.Topics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Iterator;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serializer;
 
@@ -24,13 +27,35 @@ public final class CleanEventWriter implements Serializer<CleanEvent> {
 
     private static final JsonFactory FACTORY = Json.mapper().getFactory();
 
+    /**
+     * One generator per stream thread, kept open and writing into its own buffer, which is emptied after
+     * each record: creating a generator per record (buffers, recycler look-ups) cost more than writing
+     * the record. Root values are written without a separator, so each record's bytes stand alone.
+     */
+    private static final class Output {
+        final ByteArrayBuilder buffer = new ByteArrayBuilder(1024);
+        final JsonGenerator generator;
+
+        Output() {
+            try {
+                generator = FACTORY.createGenerator(buffer);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            generator.setRootValueSeparator(null);
+        }
+    }
+
+    private static final ThreadLocal<Output> OUTPUT = ThreadLocal.withInitial(Output::new);
+
     @Override
     public byte[] serialize(String topic, CleanEvent e) {
         if (e == null) {
             return null;
         }
-        try (ByteArrayBuilder out = new ByteArrayBuilder(FACTORY._getBufferRecycler(), 768);
-                JsonGenerator g = FACTORY.createGenerator(out)) {
+        Output output = OUTPUT.get();
+        JsonGenerator g = output.generator;
+        try {
             g.writeStartObject();
             g.writeStringField("id", e.id());
             g.writeStringField("workspace_id", e.workspaceId());
@@ -58,9 +83,39 @@ public final class CleanEventWriter implements Serializer<CleanEvent> {
             g.writeStringField("intercom_version", e.intercomVersion());
             g.writeEndObject();
             g.flush();
-            return out.toByteArray();
-        } catch (IOException ex) {
-            throw new UncheckedIOException("cannot write a clean event", ex);
+            return output.buffer.toByteArray();
+        } catch (IOException | RuntimeException ex) {
+            // The generator may be mid-object: drop it so the next record starts from a clean one.
+            OUTPUT.remove();
+            throw ex instanceof IOException io ? new UncheckedIOException("cannot write a clean event", io) : (RuntimeException) ex;
+        } finally {
+            output.buffer.reset();
+        }
+    }
+
+    /**
+     * A JSON tree as the mapper writes it (every field, nulls included), without {@code ObjectMapper.writeTree},
+     * which builds a serializer provider per call. Scalars write themselves and need no provider.
+     */
+    private static void writeNode(JsonGenerator g, JsonNode node) throws IOException {
+        if (node == null || node.isNull()) {
+            g.writeNull();
+        } else if (node.isObject()) {
+            g.writeStartObject();
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> field = it.next();
+                g.writeFieldName(field.getKey());
+                writeNode(g, field.getValue());
+            }
+            g.writeEndObject();
+        } else if (node.isArray()) {
+            g.writeStartArray();
+            for (JsonNode element : node) {
+                writeNode(g, element);
+            }
+            g.writeEndArray();
+        } else {
+            ((JsonSerializable) node).serialize(g, null);
         }
     }
 
@@ -93,11 +148,7 @@ public final class CleanEventWriter implements Serializer<CleanEvent> {
             g.writeStartObject();
             g.writeStringField("type", value.type());
             g.writeFieldName("value");
-            if (value.value() == null) {
-                g.writeNull();
-            } else {
-                Json.mapper().writeTree(g, value.value());
-            }
+            writeNode(g, value.value());
             g.writeEndObject();
         }
         g.writeEndObject();

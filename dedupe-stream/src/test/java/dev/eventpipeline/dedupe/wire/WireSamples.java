@@ -18,7 +18,9 @@ final class WireSamples {
         int keys = r.nextInt(12);
         for (int i = 0; i < keys; i++) {
             String key = (r.nextBoolean() ? "k" : "x_date") + i + (r.nextInt(5) == 0 ? "\u00e9\"\\" : "");
-            switch (r.nextInt(8)) {
+            switch (r.nextInt(10)) {
+                case 8 -> metadata.putArray(key).add(1).add("two").addNull().addObject().put("x", 1.5);
+                case 9 -> metadata.putObject(key).put("n", (String) null).put("b", true).put("big", new java.math.BigDecimal("3.670"));
                 case 0 -> metadata.put(key, "text " + r.nextInt() + (r.nextBoolean() ? "\n\u2603" : ""));
                 case 1 -> metadata.put(key, r.nextInt());
                 case 2 -> metadata.put(key, r.nextLong());
