@@ -14,7 +14,9 @@ import org.apache.kafka.streams.state.WindowStore;
  * <p>Entries are filed under time buckets of width W (the window). A copy received at {@code t} can only
  * have an earlier copy within W in the bucket of {@code t} or the one before, so a lookup is at most two
  * point reads ({@link WindowStore#fetch(Object, long)} reads one key of one segment, with RocksDB's bloom
- * filter answering most misses) instead of a range scan over {@code [t - W, t]}.
+ * filter answering most misses) instead of a range scan over {@code [t - W, t]}. A record stamped earlier
+ * than one already processed (the API instances' clocks differ a little) may have its copy in the next
+ * bucket; only such records, behind stream time and in an older bucket, pay a third read.
  *
  * <p>Time is receive time, never {@code created_at}. A record received more than W before the
  * partition's stream time is treated as received at stream time − W: its bucket may already be gone,
@@ -49,18 +51,26 @@ public final class DedupeWindow {
      * copy when an earlier copy was received less than W before (or after, for a copy that arrives out of
      * order) {@code receivedAt}; returns {@code null} when this copy is the first within the window.
      */
-    public String observe(Bytes eventKey, long receivedAt, String requestId) {
+    public String observe(Bytes eventKey, long receivedAt, String requestId, long streamTime) {
         long bucket = bucketOf(receivedAt);
+        long foundIn = bucket;
         byte[] last = store.fetch(eventKey, bucket);
         if (last == null && bucket >= windowMs) {
-            last = store.fetch(eventKey, bucket - windowMs);
+            foundIn = bucket - windowMs;
+            last = store.fetch(eventKey, foundIn);
+        }
+        if (last == null && bucketOf(streamTime) > bucket) {
+            // Out of order across a bucket boundary (API instances' clocks differ by a little): a copy
+            // stamped later but processed earlier sits in the next bucket. In-order records never pay this read.
+            foundIn = bucket + windowMs;
+            last = store.fetch(eventKey, foundIn);
         }
         if (last != null) {
             long lastSeen = ByteBuffer.wrap(last).getLong();
             if (Math.abs(receivedAt - lastSeen) < windowMs) {
                 // Each copy refreshes the window; the first request id stays.
                 long newest = Math.max(lastSeen, receivedAt);
-                if (newest != lastSeen || bucketOf(newest) != bucket) {
+                if (newest != lastSeen || bucketOf(newest) != foundIn) {
                     // A copy: the array may be the cache's own.
                     byte[] refreshed = last.clone();
                     ByteBuffer.wrap(refreshed).putLong(newest);

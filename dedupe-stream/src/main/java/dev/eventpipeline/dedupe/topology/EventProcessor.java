@@ -51,8 +51,9 @@ final class EventProcessor implements Processor<String, RawEvent, String, Object
         RawEventCheck.requireValid(record.key(), raw);
         String id = EventKeys.eventId(raw);
         String contactKey = EventKeys.contactKey(raw.workspaceId(), raw.contact().id());
-        long receivedAt = window.receiveTime(record.timestamp(), context.currentStreamTimeMs());
-        String firstRequestId = window.observe(storeKey(id), receivedAt, raw.requestId());
+        long streamTime = context.currentStreamTimeMs();
+        long receivedAt = window.receiveTime(record.timestamp(), streamTime);
+        String firstRequestId = window.observe(storeKey(id), receivedAt, raw.requestId(), streamTime);
         if (firstRequestId != null) {
             metrics.duplicate();
             context.forward(record.withKey(contactKey).withValue(

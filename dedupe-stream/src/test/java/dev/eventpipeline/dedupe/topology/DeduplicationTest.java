@@ -141,6 +141,22 @@ class DeduplicationTest {
     }
 
     @Test
+    void a_copy_arriving_out_of_order_across_a_bucket_boundary_is_still_a_duplicate() {
+        // Two API instances with clocks 2 s apart: the copy stamped earlier is processed second, and the
+        // store's W-wide bucket boundary lies between the two stamps. The earlier copy must look forward too.
+        long w = W.toMillis();
+        Instant boundary = Instant.ofEpochMilli((START.toEpochMilli() / w + 1) * w);
+        RawEvent newer = event("c1", "e", CREATED, boundary.plusSeconds(1));
+        RawEvent older = event("c1", "e", CREATED, boundary.minusSeconds(1));
+        harness.send(newer);
+        harness.send(older);
+
+        assertThat(harness.clean.readValuesToList()).extracting(CleanEvent::requestId).containsExactly(newer.requestId());
+        assertThat(harness.duplicates.readValuesToList()).extracting(DuplicateEvent::firstRequestId)
+                .containsExactly(newer.requestId());
+    }
+
+    @Test
     void copies_far_behind_stream_time_are_still_deduplicated_among_themselves() {
         // The common recipe puts a record older than the store's retention nowhere (silently), so each of
         // its later copies passes as new. Here the late pair is treated as received W behind stream time.
