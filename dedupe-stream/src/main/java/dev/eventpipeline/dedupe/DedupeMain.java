@@ -1,17 +1,15 @@
 package dev.eventpipeline.dedupe;
 
+import dev.eventpipeline.common.config.CommandLineSettings;
 import dev.eventpipeline.common.config.ConfigSources;
 import dev.eventpipeline.common.config.KafkaSettings;
-import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.common.config.ConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code java -jar dedupe-stream/target/dedupe-stream.jar [--config FILE] [--KEY=VALUE ...]}: the
+ * {@code java -jar dedupe-stream/target/dedupe-stream.jar [--config FILE] [--set key=value ...]}: the
  * distributed-mode process. Settings come from the defaults, the file, the environment
  * ({@code DEDUPE_WINDOW=7d}) and the command line, in rising precedence. A bad setting exits with 2 and
  * names the key; a stream that fails exits with 1 so that a supervisor restarts it.
@@ -75,25 +73,9 @@ public final class DedupeMain {
         }
     }
 
-    /** {@code --config FILE} names a properties file; {@code --key=value} overrides any setting. */
+    /** {@code --config FILE} names a properties file; {@code --set key=value} overrides any setting. */
     static DedupeConfig parse(String[] args) {
-        Path file = null;
-        Map<String, String> overrides = new HashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (arg.equals("--config")) {
-                if (i + 1 >= args.length) {
-                    throw new IllegalArgumentException("--config needs a file");
-                }
-                file = Path.of(args[++i]);
-            } else if (arg.startsWith("--config=")) {
-                file = Path.of(arg.substring("--config=".length()));
-            } else if (arg.startsWith("--") && arg.indexOf('=') > 2) {
-                overrides.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
-            } else {
-                throw new IllegalArgumentException("unknown argument '" + arg + "'; use --config FILE or --key=value");
-            }
-        }
-        return new DedupeConfig(ConfigSources.load(DedupeConfig.DEF, System.getenv(), file, overrides));
+        CommandLineSettings cli = CommandLineSettings.parse(args);
+        return new DedupeConfig(ConfigSources.load(DedupeConfig.DEF, System.getenv(), cli.configFile(), cli.overrides()));
     }
 }

@@ -63,16 +63,16 @@ class CrashIT {
 
     private ChildJvm start(String bootstrap, String prefix, Path log) {
         return ChildJvm.start(List.of("-Xmx384m"), List.of("-jar", JAR.toString(),
-                "--kafka.bootstrap.servers=" + bootstrap,
-                "--topic.prefix=" + prefix,
-                "--topic.partitions=3",
-                "--application.id=" + prefix + "dedupe",
-                "--state.dir=" + stateDir,
-                "--management.port=-1",
+                "--set=kafka.bootstrap.servers=" + bootstrap,
+                "--set=topic.prefix=" + prefix,
+                "--set=topic.partitions=3",
+                "--set=application.id=" + prefix + "dedupe",
+                "--set=state.dir=" + stateDir,
+                "--set=management.port=-1",
                 // The killed member never leaves the group: the broker's minimum session timeout lets the
                 // restarted one take its partitions in seconds instead of the default 45 s.
-                "--kafka.session.timeout.ms=6000",
-                "--kafka.heartbeat.interval.ms=1000"), log);
+                "--set=kafka.session.timeout.ms=6000",
+                "--set=kafka.heartbeat.interval.ms=1000"), log);
     }
 
     private static void awaitRunning(ChildJvm child, int times) {

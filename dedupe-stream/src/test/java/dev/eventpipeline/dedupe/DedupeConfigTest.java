@@ -57,7 +57,7 @@ class DedupeConfigTest {
 
     @Test
     void main_reads_key_value_overrides_and_refuses_unknown_arguments() {
-        DedupeConfig config = DedupeMain.parse(new String[] {"--dedupe.window=90s", "--metadata.delay=1m"});
+        DedupeConfig config = DedupeMain.parse(new String[] {"--set", "dedupe.window=90s", "--set=metadata.delay=1m"});
         assertThat(config.dedupeWindow()).isEqualTo(Duration.ofSeconds(90));
         assertThat(config.metadataDelay()).isEqualTo(Duration.ofMinutes(1));
         assertThatThrownBy(() -> DedupeMain.parse(new String[] {"--window"})).isInstanceOf(IllegalArgumentException.class)

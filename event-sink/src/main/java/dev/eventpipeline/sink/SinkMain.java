@@ -1,18 +1,17 @@
 package dev.eventpipeline.sink;
 
+import dev.eventpipeline.common.config.CommandLineSettings;
 import dev.eventpipeline.common.config.ConfigSources;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code java -jar event-sink/target/event-sink.jar [--config FILE] [key=value ...]}: the sink in
+ * {@code java -jar event-sink/target/event-sink.jar [--config FILE] [--set key=value ...]}: the sink in
  * distributed mode. Settings come from the defaults, the optional properties file, environment
- * variables ({@code JDBC_URL}, {@code KAFKA_BOOTSTRAP_SERVERS}, ...) and {@code key=value} arguments,
+ * variables ({@code JDBC_URL}, {@code KAFKA_BOOTSTRAP_SERVERS}, ...) and {@code --set key=value} arguments,
  * in rising precedence. Exit codes: 143/130 after SIGTERM/SIGINT (the JVM's, once the shutdown hook has
  * closed the sink), 1 when the sink fails, 2 on bad settings.
  */
@@ -52,24 +51,7 @@ public final class SinkMain {
     }
 
     static SinkConfig parse(String[] args, Map<String, String> env) {
-        Path file = null;
-        Map<String, String> overrides = new HashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (arg.equals("--config")) {
-                if (i + 1 >= args.length) {
-                    throw new IllegalArgumentException("--config needs a file");
-                }
-                file = Path.of(args[++i]);
-            } else if (arg.startsWith("--config=")) {
-                file = Path.of(arg.substring("--config=".length()));
-            } else if (arg.contains("=") && !arg.startsWith("-")) {
-                int eq = arg.indexOf('=');
-                overrides.put(arg.substring(0, eq), arg.substring(eq + 1));
-            } else {
-                throw new IllegalArgumentException("unknown argument '" + arg + "'; use [--config FILE] [key=value ...]");
-            }
-        }
-        return new SinkConfig(ConfigSources.load(SinkConfig.DEF, env, file, overrides));
+        CommandLineSettings cli = CommandLineSettings.parse(args);
+        return new SinkConfig(ConfigSources.load(SinkConfig.DEF, env, cli.configFile(), cli.overrides()));
     }
 }

@@ -65,7 +65,7 @@ class SinkConfigTest {
 
     @Test
     void main_takes_environment_then_arguments_with_arguments_winning() {
-        SinkConfig c = SinkMain.parse(new String[] {"batch.size=7"},
+        SinkConfig c = SinkMain.parse(new String[] {"--set", "batch.size=7"},
                 Map.of("BATCH_SIZE", "5", "JDBC_URL", "jdbc:postgresql://h/db", "GROUP_ID", "g"));
         assertThat(c.batchSize()).isEqualTo(7);
         assertThat(c.jdbcUrl()).isEqualTo("jdbc:postgresql://h/db");

@@ -53,9 +53,9 @@ class SinkMainIT {
         }
         try (TestDatabase db = TestDatabase.create(kind);
              ChildJvm sink = ChildJvm.start(List.of("-Xmx256m", "-jar", JAR.toString()), List.of(
-                     "kafka.bootstrap.servers=" + SharedKafka.bootstrapServers(), "topic.prefix=" + prefix,
-                     "group.id=" + group, "jdbc.url=" + db.jdbcUrl(), "management.host=127.0.0.1", "management.port=0",
-                     "batch.linger=50ms"), log("run"))) {
+                     "--set=kafka.bootstrap.servers=" + SharedKafka.bootstrapServers(), "--set=topic.prefix=" + prefix,
+                     "--set=group.id=" + group, "--set=jdbc.url=" + db.jdbcUrl(), "--set=management.host=127.0.0.1", "--set=management.port=0",
+                     "--set=batch.linger=50ms"), log("run"))) {
             await().atMost(AWAIT).untilAsserted(() -> assertThat(db.queryLong(
                     "SELECT COUNT(*) FROM events WHERE workspace_id = '" + ws + "'")).isEqualTo(EventOracle.distinctIds(sent)));
             Matcher m = MANAGEMENT.matcher(sink.output());
@@ -75,7 +75,7 @@ class SinkMainIT {
     @Test
     void the_jar_exits_with_2_naming_the_key_of_a_bad_setting() throws Exception {
         try (ChildJvm sink = ChildJvm.start(List.of("-Xmx128m", "-jar", JAR.toString()),
-                List.of("batch.size=0", "jdbc.password=s3cret"), log("bad"))) {
+                List.of("--set=batch.size=0", "--set=jdbc.password=s3cret"), log("bad"))) {
             assertThat(sink.process().waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
             assertThat(sink.process().exitValue()).isEqualTo(2);
             assertThat(sink.output()).contains("batch.size").doesNotContain("s3cret");
