@@ -24,7 +24,8 @@ public final class RateLimiter {
 
     /** Per-minute limits as Intercom states them, enforced per 10-second window (rounded up). */
     public static int perWindow(int perMinute) {
-        return (perMinute + 5) / 6;
+        // In long: an operator who lifts the limit to Integer.MAX_VALUE must not overflow into a negative limit.
+        return (int) ((perMinute + 5L) / 6);
     }
 
     /** What one call gets: admitted or not, and the values of the three X-RateLimit headers. */
