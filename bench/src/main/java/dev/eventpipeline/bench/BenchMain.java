@@ -15,8 +15,7 @@ public final class BenchMain {
     /** Benchmark name to class; each class has a {@code main(String[])}. */
     private static final Map<String, String> BENCHMARKS = Map.of(
             "dedupe", "dev.eventpipeline.bench.dedupe.DedupeBench",
-            "sink", "dev.eventpipeline.bench.sink.SinkBench",
-            "ingest", "dev.eventpipeline.bench.ingest.IngestBench");
+            "sink", "dev.eventpipeline.bench.sink.SinkBench");
 
     private BenchMain() {}
 
