@@ -80,6 +80,12 @@ public final class SinkBench {
         System.out.printf("sink benchmark: %d events (first %d not timed), batch %d, %d contacts x 5 event names, %d partitions, JVM %s, %d cores%n",
                 events, warmup, batch, contacts, partitions, Runtime.version(), Runtime.getRuntime().availableProcessors());
         List<CleanEvent> rows = events(events, contacts, 42);
+        System.out.printf("baseline (the database's own limit): the same %d event rows, JSON and timestamps rendered beforehand,"
+                + " one single-row INSERT INTO events (no ON CONFLICT, no summaries) prepared once and run as a JDBC batch of %d rows"
+                + " + COMMIT per batch, through the sink's own Database pool and settings (SQLite: WAL, synchronous=FULL;"
+                + " PostgreSQL: the server's defaults), into a freshly migrated schema, in the same JVM with the broker idle%n", events, batch);
+        System.out.printf("sink: SinkService consuming them from clean-events (in-process broker, read_committed), same batch size,"
+                + " events + summaries upsert + COMMIT per batch, then the offset commit%n");
 
         List<String> table = new ArrayList<>();
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder(dir.resolve("kafka")).build().start()) {
@@ -208,10 +214,14 @@ public final class SinkBench {
              Connection c = db.connection();
              PreparedStatement ps = c.prepareStatement(sql)) {
             long start = 0;
+            long insertNanos = 0;
+            long commitNanos = 0;
+            int timedBatches = 0;
             for (int from = 0; from < rows.size(); from += batch) {
                 if (from >= warmup && start == 0) {
                     start = System.nanoTime();
                 }
+                long t0 = System.nanoTime();
                 for (Object[] row : rows.subList(from, Math.min(rows.size(), from + batch))) {
                     for (int i = 0; i < row.length; i++) {
                         ps.setObject(i + 1, row[i]);
@@ -219,11 +229,25 @@ public final class SinkBench {
                     ps.addBatch();
                 }
                 ps.executeBatch();
+                long t1 = System.nanoTime();
                 c.commit();
+                if (start != 0) {
+                    insertNanos += t1 - t0;
+                    commitNanos += System.nanoTime() - t1;
+                    timedBatches++;
+                }
             }
+            System.out.printf("  plain JDBC batch insert: per batch, ms: events %.1f commit %.1f%n",
+                    insertNanos / 1e6 / timedBatches, commitNanos / 1e6 / timedBatches);
             int timed = rows.size() - (int) (Math.ceil((double) warmup / batch) * batch);
             return timed / ((System.nanoTime() - start) / 1e9);
         }
+    }
+
+    private static final String[] PHASES = {"events", "summaries", "definitions", "commit"};
+
+    private static io.micrometer.core.instrument.Timer phase(SinkService sink, String phase) {
+        return sink.meterRegistry().get("sink.write.phase").tag("phase", phase).timer();
     }
 
     /** The sink, consuming the events already in Kafka; timed from the moment it has written {@code warmup} rows. */
@@ -239,6 +263,8 @@ public final class SinkBench {
             var written = sink.meterRegistry().get("sink.rows.written").tag("table", "events").counter();
             var writeLatency = sink.meterRegistry().get("sink.write.latency").timer();
             double busyAtStart = 0;
+            double[] phasesAtStart = new double[PHASES.length];
+            long batchesAtStart = 0;
             long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
             double startCount = -1;
             long start = 0;
@@ -247,6 +273,10 @@ public final class SinkBench {
                     startCount = written.count();
                     start = System.nanoTime();
                     busyAtStart = writeLatency.totalTime(java.util.concurrent.TimeUnit.NANOSECONDS);
+                    for (int p = 0; p < PHASES.length; p++) {
+                        phasesAtStart[p] = phase(sink, PHASES[p]).totalTime(java.util.concurrent.TimeUnit.NANOSECONDS);
+                    }
+                    batchesAtStart = writeLatency.count();
                 }
                 if (System.nanoTime() > deadline || !sink.isAlive()) {
                     throw new IllegalStateException("sink wrote " + written.count() + " of " + total + " rows");
@@ -262,6 +292,13 @@ public final class SinkBench {
             // Near 1: the database is the limit. Well below 1: the Kafka side (fetch, decode) keeps it waiting.
             System.out.printf("  sink: database busy %.0f%% of the timed interval, mean batch %.0f records%n",
                     100 * busy / (end - start), sink.meterRegistry().get("sink.batch.size").summary().mean());
+            long batches = writeLatency.count() - batchesAtStart;
+            StringBuilder perBatch = new StringBuilder("  sink: per batch, ms:");
+            for (int p = 0; p < PHASES.length; p++) {
+                double ms = (phase(sink, PHASES[p]).totalTime(java.util.concurrent.TimeUnit.NANOSECONDS) - phasesAtStart[p]) / 1e6 / batches;
+                perBatch.append(String.format(" %s %.1f", PHASES[p], ms));
+            }
+            System.out.println(perBatch);
             return (total - startCount) / ((end - start) / 1e9);
         }
     }

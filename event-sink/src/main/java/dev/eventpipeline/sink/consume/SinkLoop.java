@@ -113,8 +113,12 @@ public final class SinkLoop implements Runnable {
         this.backoff = settings.backoffInitial();
     }
 
-    /** One record read and decoded, waiting for its batch to be written. */
-    private record Pending(TopicPartition partition, long offset, Decoded decoded, Future<RecordMetadata> deadLetterAck) {}
+    /**
+     * One record read and decoded, waiting for its batch to be written. An event's row (its JSON and
+     * timestamp rendered) is built when the record is read, while the previous batch is being written,
+     * so that handing a batch to the writer costs the writer no waiting.
+     */
+    private record Pending(TopicPartition partition, long offset, Decoded decoded, EventRow row, Future<RecordMetadata> deadLetterAck) {}
 
     /** The batch being written by the writer thread, and the offsets to commit once it is in the database. */
     private record InFlight(List<Pending> batch, Map<TopicPartition, OffsetAndMetadata> offsets,
@@ -171,7 +175,7 @@ public final class SinkLoop implements Runnable {
      */
     private void pollOnce() {
         if (inFlight != null && inFlight.result().isDone()) {
-            complete();
+            complete(true);
         }
         if (inFlight == null && !buffer.isEmpty()) {
             if (outage ? System.nanoTime() >= nextRetryNanos : buffer.size() >= settings.batchSize() || lingerExpired()) {
@@ -216,7 +220,8 @@ public final class SinkLoop implements Runnable {
             ack = sendDeadLetter(d.deadLetter());
             metrics.deadLettered();
         }
-        buffer.add(new Pending(new TopicPartition(r.topic(), r.partition()), r.offset(), d, ack));
+        EventRow row = d.event() == null ? null : EventRow.of(d.event());
+        buffer.add(new Pending(new TopicPartition(r.topic(), r.partition()), r.offset(), d, row, ack));
     }
 
     private boolean lingerExpired() {
@@ -233,7 +238,7 @@ public final class SinkLoop implements Runnable {
             for (int i = 0; i < batch.size(); i++) {
                 Pending p = batch.get(i);
                 if (p.decoded().event() != null) {
-                    events.add(EventRow.of(p.decoded().event()));
+                    events.add(p.row());
                 } else if (p.decoded().definition() != null) {
                     definitions.add(p.decoded().definition());
                 } else {
@@ -263,15 +268,20 @@ public final class SinkLoop implements Runnable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for the database", e);
         }
-        complete();
+        complete(true);
     }
 
     /**
      * The write in flight has finished: on success commit its offsets (the database holds the rows now);
      * on failure put its records back at the head of the buffer, pause and schedule a retry.
      * Returns whether it was written.
+     *
+     * <p>With {@code handOverNext}, a full (or lingered) next batch goes to the writer before the offsets
+     * are committed: the commit is a round trip to the broker, and the database would idle through it.
+     * That changes nothing in the guarantee: these offsets are still committed only after their own
+     * batch's database commit, and the next batch's only after its own.
      */
-    private boolean complete() {
+    private boolean complete(boolean handOverNext) {
         InFlight done = inFlight;
         WriteResult result;
         try {
@@ -292,8 +302,9 @@ public final class SinkLoop implements Runnable {
         inFlight = null;
         metrics.batchWritten(done.batch().size(), result.eventsInserted(), result.eventsAlreadyStored(),
                 result.summariesUpdated(), result.definitionsWritten(), Duration.ofNanos(System.nanoTime() - done.startNanos()));
+        metrics.batchPhases(result.phases().events(), result.phases().summaries(), result.phases().definitions(),
+                result.phases().commit());
         afterDatabaseCommit.run(done.batch().size());
-        commitOffsets(done.offsets(), done.batch().size());
         if (outage) {
             outage = false;
             databaseAvailable = true;
@@ -302,6 +313,10 @@ public final class SinkLoop implements Runnable {
             LOG.info("database reachable again; consumption resumed");
         }
         backoff = settings.backoffInitial();
+        if (handOverNext && !buffer.isEmpty() && (buffer.size() >= settings.batchSize() || lingerExpired())) {
+            submit();
+        }
+        commitOffsets(done.offsets(), done.batch().size());
         return true;
     }
 
@@ -321,12 +336,12 @@ public final class SinkLoop implements Runnable {
 
     /** Writes everything read so far, one batch at a time, waiting for each; stops at the first failure. */
     private boolean writeAllNow() {
-        if (inFlight != null && !complete()) {
+        if (inFlight != null && !complete(false)) {
             return false;
         }
         while (!buffer.isEmpty()) {
             submit();
-            if (inFlight == null || !complete()) {
+            if (inFlight == null || !complete(false)) {
                 return false;
             }
         }
@@ -354,7 +369,7 @@ public final class SinkLoop implements Runnable {
             throw new DeadLetterFailure("interrupted while waiting for a dead letter to be acknowledged", e);
         } catch (ExecutionException | TimeoutException e) {
             // Send it again for the retry of this batch; the offsets stay uncommitted until one send is acknowledged.
-            buffer.set(index, new Pending(p.partition(), p.offset(), p.decoded(), sendDeadLetter(p.decoded().deadLetter())));
+            buffer.set(index, new Pending(p.partition(), p.offset(), p.decoded(), p.row(), sendDeadLetter(p.decoded().deadLetter())));
             throw new DeadLetterFailure("dead letter for " + p.partition() + "@" + p.offset() + " not acknowledged", e);
         }
     }

@@ -21,6 +21,10 @@ public final class SinkMetrics {
     private final Counter definitionsWritten;
     private final DistributionSummary batchSize;
     private final Timer writeLatency;
+    private final Timer eventsStatement;
+    private final Timer summariesStatement;
+    private final Timer definitionsStatement;
+    private final Timer commitStatement;
     private final Counter writeFailures;
     private final Counter offsetCommitFailures;
     private final Counter deadLetters;
@@ -40,6 +44,11 @@ public final class SinkMetrics {
                 .description("Records per database transaction").publishPercentiles(0.5, 0.99).register(registry);
         this.writeLatency = Timer.builder("sink.write.latency")
                 .description("Time to write and commit one batch in the database").publishPercentiles(0.5, 0.99).register(registry);
+        // Where the transaction's time goes, statement by statement: what to look at when the sink is slow.
+        this.eventsStatement = phase(registry, "events");
+        this.summariesStatement = phase(registry, "summaries");
+        this.definitionsStatement = phase(registry, "definitions");
+        this.commitStatement = phase(registry, "commit");
         this.writeFailures = Counter.builder("sink.write.failures")
                 .description("Batch writes that failed and will be retried").register(registry);
         this.offsetCommitFailures = Counter.builder("sink.offset.commit.failures")
@@ -50,6 +59,20 @@ public final class SinkMetrics {
                 .description("Records not yet consumed, summed over this instance's partitions").register(registry);
         Gauge.builder("sink.database.available", databaseAvailable, AtomicLong::get)
                 .description("1 while writes succeed, 0 while the sink is paused waiting for the database").register(registry);
+    }
+
+    private static Timer phase(MeterRegistry registry, String phase) {
+        return Timer.builder("sink.write.phase").tag("phase", phase)
+                .description("Time one batch's transaction spent in this statement (events insert, summaries upsert, definitions, commit)")
+                .register(registry);
+    }
+
+    /** Nanoseconds one batch's transaction spent in each statement. */
+    public void batchPhases(long events, long summaries, long definitions, long commit) {
+        eventsStatement.record(events, java.util.concurrent.TimeUnit.NANOSECONDS);
+        summariesStatement.record(summaries, java.util.concurrent.TimeUnit.NANOSECONDS);
+        definitionsStatement.record(definitions, java.util.concurrent.TimeUnit.NANOSECONDS);
+        commitStatement.record(commit, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     public void batchWritten(int records, int eventsInserted, int eventsAlreadyStored, int summaries, int definitions, Duration took) {
