@@ -2,6 +2,7 @@ package dev.eventpipeline.dedupe;
 
 import dev.eventpipeline.common.config.Durations;
 import dev.eventpipeline.common.config.KafkaSettings;
+import dev.eventpipeline.common.ops.ManagementServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -25,10 +26,10 @@ public final class DedupeConfig extends AbstractConfig {
     public static final String NUM_STREAM_THREADS = "num.stream.threads";
     public static final String NUM_STANDBY_REPLICAS = "num.standby.replicas";
     public static final String SHUTDOWN_TIMEOUT = "shutdown.timeout";
-    public static final String MANAGEMENT_HOST = "management.host";
-    public static final String MANAGEMENT_PORT = "management.port";
+    public static final String MANAGEMENT_HOST = ManagementServer.HOST;
+    public static final String MANAGEMENT_PORT = ManagementServer.PORT;
 
-    public static final ConfigDef DEF = KafkaSettings.define(new ConfigDef())
+    public static final ConfigDef DEF = ManagementServer.define(KafkaSettings.define(new ConfigDef()), 8091)
             .define(APPLICATION_ID, Type.STRING, "event-pipeline-dedupe", new ConfigDef.NonEmptyString(), Importance.HIGH,
                     "Kafka Streams application id: the consumer group, the transactional id prefix and the prefix of the "
                             + "internal changelog topics. Instances with the same id share the work.")
@@ -48,11 +49,7 @@ public final class DedupeConfig extends AbstractConfig {
             .define(NUM_STANDBY_REPLICAS, Type.INT, 0, Range.atLeast(0), Importance.MEDIUM,
                     "Warm copies of each state store on other instances, so a failover does not wait for a full restore.")
             .define(SHUTDOWN_TIMEOUT, Type.STRING, "30s", Durations.positive(), Importance.LOW,
-                    "How long close() waits for the stream threads to commit and leave the group.")
-            .define(MANAGEMENT_HOST, Type.STRING, "0.0.0.0", Importance.LOW,
-                    "Interface of the management server (/healthz, /readyz, /metrics).")
-            .define(MANAGEMENT_PORT, Type.INT, 8091, Range.between(-1, 65535), Importance.LOW,
-                    "Port of the management server; 0 picks a free port, -1 runs none (standalone serves its own).");
+                    "How long close() waits for the stream threads to commit and leave the group.");
 
     public DedupeConfig(Map<?, ?> originals) {
         super(DEF, originals, false);

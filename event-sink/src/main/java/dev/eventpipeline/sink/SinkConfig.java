@@ -2,6 +2,7 @@ package dev.eventpipeline.sink;
 
 import dev.eventpipeline.common.config.Durations;
 import dev.eventpipeline.common.config.KafkaSettings;
+import dev.eventpipeline.common.ops.ManagementServer;
 import dev.eventpipeline.sink.store.SqlDialect;
 import java.time.Duration;
 import java.util.Map;
@@ -26,13 +27,13 @@ public final class SinkConfig extends AbstractConfig {
     public static final String RETRY_BACKOFF_MAX = "retry.backoff.max";
     public static final String DB_CONNECT_TIMEOUT = "db.connect.timeout";
     public static final String SHUTDOWN_TIMEOUT = "shutdown.timeout";
-    public static final String MANAGEMENT_HOST = "management.host";
-    public static final String MANAGEMENT_PORT = "management.port";
+    public static final String MANAGEMENT_HOST = ManagementServer.HOST;
+    public static final String MANAGEMENT_PORT = ManagementServer.PORT;
 
     public static final String DEFAULT_JDBC_URL = "jdbc:sqlite:./data/events.db";
     public static final String DEFAULT_GROUP_ID = "event-pipeline-sink";
 
-    public static final ConfigDef DEF = KafkaSettings.define(new ConfigDef())
+    public static final ConfigDef DEF = ManagementServer.define(KafkaSettings.define(new ConfigDef()), 8083)
             .define(JDBC_URL, Type.STRING, DEFAULT_JDBC_URL, jdbcUrlValidator(), Importance.HIGH,
                     "JDBC URL of the store: jdbc:sqlite:<file> (the file's directory is created if missing) or"
                             + " jdbc:postgresql://host:port/db[?currentSchema=...]. The schema is created and migrated at start-up.")
@@ -54,11 +55,7 @@ public final class SinkConfig extends AbstractConfig {
             .define(DB_CONNECT_TIMEOUT, Type.STRING, "5s", Durations.positive(), Importance.LOW,
                     "How long one attempt waits for a database connection (and SQLite for a lock) before it counts as failed.")
             .define(SHUTDOWN_TIMEOUT, Type.STRING, "30s", Durations.positive(), Importance.LOW,
-                    "How long close() may take to write the last batch, commit its offsets and leave the group.")
-            .define(MANAGEMENT_HOST, Type.STRING, "0.0.0.0", Importance.LOW,
-                    "Address of the management server (/healthz, /readyz, /metrics).")
-            .define(MANAGEMENT_PORT, Type.INT, 8083, Range.between(-1, 65535), Importance.LOW,
-                    "Port of the management server; 0 picks a free port, -1 starts none (standalone serves its own).");
+                    "How long close() may take to write the last batch, commit its offsets and leave the group.");
 
     public SinkConfig(Map<?, ?> originals) {
         super(DEF, originals, false);

@@ -11,6 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +28,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class ManagementServer implements AutoCloseable {
 
+    public static final String HOST = "management.host";
+    public static final String PORT = "management.port";
+
     private static final Logger LOG = LoggerFactory.getLogger(ManagementServer.class);
 
     private final HttpServer server;
@@ -32,6 +39,18 @@ public final class ManagementServer implements AutoCloseable {
     private ManagementServer(HttpServer server, ExecutorService executor) {
         this.server = server;
         this.executor = executor;
+    }
+
+    /**
+     * Adds {@code management.host} and {@code management.port} to a service's settings. Each service has
+     * its own default port so that several run side by side on one host without settings.
+     */
+    public static ConfigDef define(ConfigDef def, int defaultPort) {
+        return def
+                .define(HOST, Type.STRING, "0.0.0.0", Importance.LOW,
+                        "Interface of the management server (/healthz, /readyz, /metrics).")
+                .define(PORT, Type.INT, defaultPort, Range.between(-1, 65535), Importance.LOW,
+                        "Port of the management server; 0 picks a free port, -1 starts none (the standalone launcher serves none).");
     }
 
     /** Binds {@code host:port} (port 0 picks a free one) and starts serving. */
