@@ -44,6 +44,34 @@ public final class RawEventReader implements Deserializer<RawEvent> {
 
     private static final NotCanonical NOT_CANONICAL = new NotCanonical();
 
+    /**
+     * The fields of one JSON object seen so far. A field that comes twice makes the record not canonical
+     * (the general reader then refuses the duplicate key); known fields are tracked by a bit, others by name.
+     */
+    private static final class SeenFields {
+        private int known;
+        private Set<String> unknown;
+
+        /** A known field, by its bit (0: none). */
+        void known(int bit) throws NotCanonical {
+            if ((known & bit) != 0) {
+                throw NOT_CANONICAL;
+            }
+            known |= bit;
+        }
+
+        /** A field this reader does not use: remembered by name and its value skipped. */
+        void unknown(String name, JsonParser p) throws NotCanonical, IOException {
+            if (unknown == null) {
+                unknown = new HashSet<>();
+            }
+            if (!unknown.add(name)) {
+                throw NOT_CANONICAL;
+            }
+            p.skipChildren();
+        }
+    }
+
     private final Deserializer<RawEvent> general = Topics.RAW_EVENTS.valueSerde().deserializer();
 
     @Override
@@ -73,8 +101,7 @@ public final class RawEventReader implements Deserializer<RawEvent> {
             String eventName = null;
             long createdAt = 0;
             ObjectNode metadata = null;
-            int seen = 0;
-            Set<String> others = null;
+            SeenFields seen = new SeenFields();
             JsonToken t;
             while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
@@ -141,19 +168,10 @@ public final class RawEventReader implements Deserializer<RawEvent> {
                     }
                     default -> {
                         bit = 0;
-                        if (others == null) {
-                            others = new HashSet<>();
-                        }
-                        if (!others.add(name)) {
-                            return null;
-                        }
-                        p.skipChildren();
+                        seen.unknown(name, p);
                     }
                 }
-                if ((seen & bit) != 0) {
-                    return null;
-                }
-                seen |= bit;
+                seen.known(bit);
             }
             if (t != JsonToken.END_OBJECT || p.nextToken() != null) {
                 return null;
@@ -173,8 +191,7 @@ public final class RawEventReader implements Deserializer<RawEvent> {
         String role = null;
         String userId = null;
         String email = null;
-        int seen = 0;
-        Set<String> others = null;
+        SeenFields seen = new SeenFields();
         JsonToken t;
         while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
             String name = p.currentName();
@@ -199,19 +216,10 @@ public final class RawEventReader implements Deserializer<RawEvent> {
                 }
                 default -> {
                     bit = 0;
-                    if (others == null) {
-                        others = new HashSet<>();
-                    }
-                    if (!others.add(name)) {
-                        throw NOT_CANONICAL;
-                    }
-                    p.skipChildren();
+                    seen.unknown(name, p);
                 }
             }
-            if ((seen & bit) != 0) {
-                throw NOT_CANONICAL;
-            }
-            seen |= bit;
+            seen.known(bit);
         }
         if (t != JsonToken.END_OBJECT) {
             throw NOT_CANONICAL;
