@@ -7,6 +7,7 @@ import dev.eventpipeline.common.topics.TopicProvisioner;
 import dev.eventpipeline.common.topics.Topics;
 import dev.eventpipeline.dedupe.metrics.DedupeMetrics;
 import dev.eventpipeline.dedupe.topology.DedupeTopology;
+import dev.eventpipeline.dedupe.topology.PointLookupRocksDbConfig;
 import dev.eventpipeline.dedupe.topology.TopologySettings;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -174,6 +175,8 @@ public final class DedupeService implements AutoCloseable {
         props.put(StreamsConfig.producerPrefix(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG), true);
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.ISOLATION_LEVEL_CONFIG), "read_committed");
         props.putAll(DedupeTopology.errorHandling(settings));
+        // Memtable bloom filters: the dedupe window's lookups mostly miss (see PointLookupRocksDbConfig).
+        props.putIfAbsent(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, PointLookupRocksDbConfig.class);
         return props;
     }
 
