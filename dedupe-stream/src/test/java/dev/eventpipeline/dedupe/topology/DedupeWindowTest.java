@@ -19,6 +19,18 @@ class DedupeWindowTest {
 
     @org.junit.jupiter.api.Test
     void a_uuid_request_id_takes_sixteen_bytes() {
-        assertThat(DedupeWindow.entry(0, UUID.randomUUID().toString())).hasSize(8 + 1 + 16);
+        UUID id = UUID.randomUUID();
+        java.nio.ByteBuffer entry = java.nio.ByteBuffer.wrap(DedupeWindow.entry(0, id.toString()));
+        assertThat(entry.remaining()).isEqualTo(8 + 1 + 16);
+        entry.position(8 + 1);
+        assertThat(new UUID(entry.getLong(), entry.getLong())).isEqualTo(id);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"3F0C2B1E-9A7D-4C1B-8E2F-0123456789AB", "3f0c2b1e-9a7d-4c1b-8e2f-0123456789a", "3f0c2b1e_9a7d-4c1b-8e2f-0123456789ab",
+            "3f0c2b1e-9a7d-4c1b-8e2f-0123456789ag", "3f0c2b1e9a7d4c1b8e2f0123456789abcdef", "+f0c2b1e-9a7d-4c1b-8e2f-0123456789ab"})
+    void only_the_exact_text_of_uuid_to_string_counts_as_a_uuid(String almost) {
+        assertThat(DedupeWindow.isCanonicalUuid(almost)).isFalse();
+        assertThat(DedupeWindow.isCanonicalUuid(UUID.randomUUID().toString())).isTrue();
     }
 }
