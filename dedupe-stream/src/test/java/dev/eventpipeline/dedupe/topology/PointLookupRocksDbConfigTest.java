@@ -14,7 +14,7 @@ import org.rocksdb.RocksDB;
 class PointLookupRocksDbConfigTest {
 
     @Test
-    void every_store_gets_a_whole_key_bloom_filter_over_its_memtable() {
+    void a_store_gets_a_whole_key_bloom_filter_over_its_memtable() {
         RocksDB.loadLibrary();
         try (Options options = new Options()) {
             assertThat(options.memtableWholeKeyFiltering()).isFalse();
@@ -22,6 +22,22 @@ class PointLookupRocksDbConfigTest {
             assertThat(options.memtableWholeKeyFiltering()).isTrue();
             assertThat(options.memtablePrefixBloomSizeRatio()).isEqualTo(PointLookupRocksDbConfig.MEMTABLE_BLOOM_RATIO);
         }
+    }
+
+    @Test
+    void only_the_dedupe_window_segments_get_a_memtable_hashed_on_the_event_id() {
+        RocksDB.loadLibrary();
+        try (Options segment = new Options(); Options definitions = new Options()) {
+            new PointLookupRocksDbConfig().setConfig(DedupeTopology.DEDUPE_STORE + ".1700000000000", segment, Map.of());
+            new PointLookupRocksDbConfig().setConfig(DedupeTopology.DEFINITION_STORE, definitions, Map.of());
+            assertThat(segment.memTableFactoryName()).isEqualTo("HashSkipListRepFactory");
+            assertThat(segment.allowConcurrentMemtableWrite()).isFalse();
+            // The definitions are iterated (pending keys), so they keep the ordered skip list.
+            assertThat(definitions.memTableFactoryName()).isEqualTo("SkipListFactory");
+            assertThat(definitions.memtableWholeKeyFiltering()).isTrue();
+        }
+        assertThat(PointLookupRocksDbConfig.isDedupeWindowSegment(DedupeTopology.DEDUPE_STORE)).isFalse();
+        assertThat(PointLookupRocksDbConfig.isDedupeWindowSegment(DedupeTopology.DEFINITION_STORE)).isFalse();
     }
 
     @Test
