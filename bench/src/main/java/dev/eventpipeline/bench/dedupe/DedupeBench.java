@@ -109,23 +109,28 @@ public final class DedupeBench {
             // The first --warmups rounds (numbered up to 0) are not counted: the JIT keeps compiling for about
             // three rounds, on one of the two cores, and the topology with the most code would pay for it.
             Map<String, List<Double>> rates = new LinkedHashMap<>();
+            Map<String, List<Double>> cpu = new LinkedHashMap<>();
             for (String variant : variants) {
                 rates.put(variant, new ArrayList<>());
+                cpu.put(variant, new ArrayList<>());
             }
             long storeBytes = 0;
             for (int round = 1 - warmups; round <= rounds; round++) {
                 for (String variant : variants) {
-                    double rate = run(bootstrap, work, prefix, variant + "-" + round, events, variant);
-                    System.out.printf("round %d%s %-16s %,9.0f events/s%n", round, round <= 0 ? " (warm-up)" : "", variant, rate);
+                    Run run = run(bootstrap, work, prefix, variant + "-" + round, events, variant);
+                    System.out.printf("round %d%s %-17s %,9.0f events/s, process CPU %5.1f us/event%n", round,
+                            round <= 0 ? " (warm-up)" : "", variant, run.eventsPerSecond(), run.cpuMicrosPerEvent());
                     if (round > 0) {
-                        rates.get(variant).add(rate);
+                        rates.get(variant).add(run.eventsPerSecond());
+                        // As a rate: events per CPU-second, so that the same ratio code applies.
+                        cpu.get(variant).add(1e6 / run.cpuMicrosPerEvent());
                     }
                 }
                 if (round > 0) {
                     storeBytes = bytesUnder(work.resolve("state-dedupe-" + round), DedupeTopology.DEDUPE_STORE);
                 }
             }
-            report(rates, rounds);
+            report(rates, cpu, rounds);
             System.out.printf("dedupe window store on disk: %,d bytes for %,d distinct events = %.1f bytes per distinct event%n",
                     storeBytes, input.distinct, (double) storeBytes / input.distinct);
         }
@@ -141,7 +146,7 @@ public final class DedupeBench {
      */
     private static final List<String> VARIANTS = List.of("bytes-passthrough", "json-passthrough", "dedupe", "naive");
 
-    private static void report(Map<String, List<Double>> rates, int rounds) {
+    private static void report(Map<String, List<Double>> rates, Map<String, List<Double>> cpu, int rounds) {
         System.out.printf("%nmedians of %d rounds (events/s; ratio = median of the per-round ratios):%n", rounds);
         if (!rates.containsKey("json-passthrough") || !rates.containsKey("bytes-passthrough") || !rates.containsKey("dedupe")) {
             rates.forEach((variant, r) -> System.out.printf("%s: median %,.0f events/s%n", variant, median(r)));
@@ -160,7 +165,20 @@ public final class DedupeBench {
         }
         System.out.printf("dedupe ÷ json pass-through per round: %s (target of issue 4: >= 0.70)%n",
                 perRound.stream().map(r -> String.format("%.2f", r)).collect(Collectors.joining(", ")));
+        // Events per CPU-second of the whole process (broker included), over the same interval as the rates:
+        // what each topology costs, much less moved than events/s when other work shares the two cores.
+        System.out.println();
+        System.out.println("| topology | process CPU per event | ÷ json pass-through (events per CPU-second) | ÷ bytes pass-through |");
+        System.out.println("| --- | ---: | ---: | ---: |");
+        for (String variant : cpu.keySet()) {
+            System.out.printf("| %s | %.1f µs | %.2f | %.2f |%n", variant, 1e6 / median(cpu.get(variant)),
+                    medianRatio(cpu.get(variant), cpu.get("json-passthrough")),
+                    medianRatio(cpu.get(variant), cpu.get("bytes-passthrough")));
+        }
     }
+
+    /** One run: its steady rate and the process CPU it spent per event in the same interval. */
+    private record Run(double eventsPerSecond, double cpuMicrosPerEvent) {}
 
     private static double medianRatio(List<Double> a, List<Double> b) {
         List<Double> ratios = new ArrayList<>();
@@ -183,7 +201,7 @@ public final class DedupeBench {
      * Start-up (group join, assignment, store creation) and the first commit interval fall outside, so a
      * fast topology is not charged a fixed cost that a slow one hides in its longer run.
      */
-    private static double run(String bootstrap, Path work, String prefix, String name, int events, String variant)
+    private static Run run(String bootstrap, Path work, String prefix, String name, int events, String variant)
             throws Exception {
         Map<String, Object> settings = new HashMap<>();
         settings.put(KafkaSettings.BOOTSTRAP_SERVERS, bootstrap);
@@ -203,7 +221,6 @@ public final class DedupeBench {
             default -> throw new IllegalArgumentException(variant);
         };
 
-        long cpuAtStart = processCpuNanos();
         KafkaStreams streams = new KafkaStreams(topology, props);
         streams.start();
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
@@ -211,11 +228,13 @@ public final class DedupeBench {
             Map<TopicPartition, Long> end = endOffsets(admin, rawTopic);
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
             long firstAt = 0;
+            long cpuAtFirst = 0;
             long firstCommitted = 0;
             long committed;
             while ((committed = committed(admin, "bench-" + name, end)) < events) {
                 if (firstAt == 0 && committed > 0) {
                     firstAt = System.nanoTime();
+                    cpuAtFirst = processCpuNanos();
                     firstCommitted = committed;
                 }
                 if (System.nanoTime() > deadline) {
@@ -228,11 +247,9 @@ public final class DedupeBench {
                 throw new IllegalStateException(name + ": all input committed at the first look; use more --events");
             }
             long elapsed = System.nanoTime() - firstAt;
-            long cpu = processCpuNanos() - cpuAtStart;
-            // CPU of the whole process (broker included) per event: unlike events/s, hardly moved by other load on the machine.
-            System.out.printf("    %s: %.1f s for the last %,d events, process CPU %.1f us/event over the whole run%n",
-                    name, seconds(elapsed), events - firstCommitted, cpu / 1e3 / events);
-            return (events - firstCommitted) / seconds(elapsed);
+            long cpu = processCpuNanos() - cpuAtFirst;
+            long counted = events - firstCommitted;
+            return new Run(counted / seconds(elapsed), cpu / 1e3 / counted);
         } finally {
             streams.close(Duration.ofMinutes(1));
         }
