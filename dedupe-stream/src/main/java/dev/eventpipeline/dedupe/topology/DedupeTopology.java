@@ -3,6 +3,7 @@ package dev.eventpipeline.dedupe.topology;
 import dev.eventpipeline.common.records.EventDefinition;
 import dev.eventpipeline.common.topics.Topics;
 import dev.eventpipeline.dedupe.wire.CleanEventWriter;
+import dev.eventpipeline.dedupe.wire.DuplicateEventWriter;
 import dev.eventpipeline.dedupe.wire.RawEventReader;
 import java.time.Duration;
 import java.util.Map;
@@ -45,8 +46,8 @@ public final class DedupeTopology {
     public static Topology build(TopologySettings settings) {
         String prefix = settings.topicPrefix();
         Topology topology = new Topology();
-        // The raw-events reader and the clean-events writer produce exactly what the registry's serdes do,
-        // faster (see their docs): reading and writing JSON were most of this stream's CPU.
+        // The raw-events reader and the clean- and duplicate-events writers produce exactly what the
+        // registry's serdes do, faster (see their docs): reading and writing JSON were most of this stream's CPU.
         topology.addSource(SOURCE, Topics.RAW_EVENTS.keySerde().deserializer(), new RawEventReader(), Topics.RAW_EVENTS.name(prefix));
         topology.addProcessor(PROCESSOR, () -> new EventProcessor(settings), SOURCE);
         topology.addStateStore(dedupeStore(settings.dedupeWindow()), PROCESSOR);
@@ -54,7 +55,7 @@ public final class DedupeTopology {
         topology.addSink(CLEAN_SINK, Topics.CLEAN_EVENTS.name(prefix), Topics.CLEAN_EVENTS.keySerde().serializer(),
                 new CleanEventWriter(), PROCESSOR);
         topology.addSink(DUPLICATE_SINK, Topics.DUPLICATE_EVENTS.name(prefix), Topics.DUPLICATE_EVENTS.keySerde().serializer(),
-                Topics.DUPLICATE_EVENTS.valueSerde().serializer(), PROCESSOR);
+                new DuplicateEventWriter(), PROCESSOR);
         topology.addSink(DEFINITION_SINK, Topics.EVENT_DEFINITIONS.name(prefix), Topics.EVENT_DEFINITIONS.keySerde().serializer(),
                 Topics.EVENT_DEFINITIONS.valueSerde().serializer(), PROCESSOR);
         return topology;

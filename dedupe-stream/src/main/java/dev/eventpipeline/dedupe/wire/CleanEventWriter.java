@@ -1,21 +1,16 @@
 package dev.eventpipeline.dedupe.wire;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.JsonSerializable;
-import dev.eventpipeline.common.json.Json;
 import dev.eventpipeline.common.records.CleanEvent;
 import dev.eventpipeline.common.records.ContactRef;
 import dev.eventpipeline.common.records.DroppedMetadata;
 import dev.eventpipeline.common.records.TypedValue;
 import dev.eventpipeline.common.topics.Topics;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Iterator;
 import java.util.Map;
-import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * Writes {@code clean-events} values byte for byte as {@link Topics#CLEAN_EVENTS}' serde does
@@ -23,74 +18,40 @@ import org.apache.kafka.common.serialization.Serializer;
  * the clean event is written once per event and was the stream's second-largest CPU cost. Field order is
  * the record's component order, as Jackson writes records.
  */
-public final class CleanEventWriter implements Serializer<CleanEvent> {
+public final class CleanEventWriter extends StreamingJsonSerializer<CleanEvent> {
 
-    private static final JsonFactory FACTORY = Json.mapper().getFactory();
-
-    /**
-     * One generator per stream thread, kept open and writing into its own buffer, which is emptied after
-     * each record: creating a generator per record (buffers, recycler look-ups) cost more than writing
-     * the record. Root values are written without a separator, so each record's bytes stand alone.
-     */
-    private static final class Output {
-        final ByteArrayBuilder buffer = new ByteArrayBuilder(1024);
-        final JsonGenerator generator;
-
-        Output() {
-            try {
-                generator = FACTORY.createGenerator(buffer);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            generator.setRootValueSeparator(null);
-        }
+    public CleanEventWriter() {
+        super("a clean event");
     }
 
-    private static final ThreadLocal<Output> OUTPUT = ThreadLocal.withInitial(Output::new);
-
     @Override
-    public byte[] serialize(String topic, CleanEvent e) {
-        if (e == null) {
-            return null;
-        }
-        Output output = OUTPUT.get();
-        JsonGenerator g = output.generator;
-        try {
-            g.writeStartObject();
-            g.writeStringField("id", e.id());
-            g.writeStringField("workspace_id", e.workspaceId());
-            g.writeStringField("event_name", e.eventName());
-            g.writeNumberField("created_at", e.createdAt());
-            g.writeFieldName("contact");
-            writeContact(g, e.contact());
-            g.writeFieldName("metadata");
-            writeMetadata(g, e.metadata());
-            g.writeFieldName("dropped_metadata");
-            if (e.droppedMetadata() == null) {
-                g.writeNull();
-            } else {
-                g.writeStartArray();
-                for (DroppedMetadata d : e.droppedMetadata()) {
-                    g.writeStartObject();
-                    g.writeStringField("key", d.key());
-                    g.writeStringField("reason", d.reason());
-                    g.writeEndObject();
-                }
-                g.writeEndArray();
+    void write(JsonGenerator g, CleanEvent e) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("id", e.id());
+        g.writeStringField("workspace_id", e.workspaceId());
+        g.writeStringField("event_name", e.eventName());
+        g.writeNumberField("created_at", e.createdAt());
+        g.writeFieldName("contact");
+        writeContact(g, e.contact());
+        g.writeFieldName("metadata");
+        writeMetadata(g, e.metadata());
+        g.writeFieldName("dropped_metadata");
+        if (e.droppedMetadata() == null) {
+            g.writeNull();
+        } else {
+            g.writeStartArray();
+            for (DroppedMetadata d : e.droppedMetadata()) {
+                g.writeStartObject();
+                g.writeStringField("key", d.key());
+                g.writeStringField("reason", d.reason());
+                g.writeEndObject();
             }
-            g.writeStringField("received_at", e.receivedAt() == null ? null : FastInstants.format(e.receivedAt()));
-            g.writeStringField("request_id", e.requestId());
-            g.writeStringField("intercom_version", e.intercomVersion());
-            g.writeEndObject();
-            g.flush();
-            return output.buffer.toByteArray();
-        } catch (IOException | RuntimeException ex) {
-            // The generator may be mid-object: drop it so the next record starts from a clean one.
-            OUTPUT.remove();
-            throw ex instanceof IOException io ? new UncheckedIOException("cannot write a clean event", io) : (RuntimeException) ex;
-        } finally {
-            output.buffer.reset();
+            g.writeEndArray();
         }
+        g.writeStringField("received_at", e.receivedAt() == null ? null : FastInstants.format(e.receivedAt()));
+        g.writeStringField("request_id", e.requestId());
+        g.writeStringField("intercom_version", e.intercomVersion());
+        g.writeEndObject();
     }
 
     /**
