@@ -1,21 +1,17 @@
 package dev.eventpipeline.sink.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.eventpipeline.common.records.CleanEvent;
 import dev.eventpipeline.sink.store.EventStore.EventRow;
 import dev.eventpipeline.sink.store.EventStore.WriteResult;
 import dev.eventpipeline.sink.testing.EventOracle;
-import dev.eventpipeline.sink.testing.SinkFixtures;
 import dev.eventpipeline.sink.testing.TestDatabase;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -62,29 +58,6 @@ class EventStoreIT {
             assertThat(replay.eventsInserted()).isZero();
             assertThat(replay.summariesUpdated()).isZero();
             assertThat(EventOracle.storedSummaries(db, "w")).isEqualTo(EventOracle.summaries(all));
-        }
-    }
-
-    /**
-     * SQLite reads the new rows back by rowid; when the largest rowid is taken, SQLite picks new rowids at
-     * random and the store cannot tell the new rows apart: the batch must fail and change nothing.
-     */
-    @Test
-    void sqlite_refuses_a_batch_whose_new_rows_it_cannot_find_by_rowid() throws Exception {
-        try (TestDatabase db = TestDatabase.create(TestDatabase.Kind.SQLITE);
-             Database database = Database.open(db.jdbcUrl(), "", "", Duration.ofSeconds(5))) {
-            database.awaitAndMigrate(Duration.ofSeconds(30));
-            try (var c = db.connect(); var s = c.createStatement()) {
-                s.execute("INSERT INTO events (rowid, id, workspace_id, contact_id, event_name, created_at, metadata,"
-                        + " dropped_metadata, received_at, request_id) VALUES (9223372036854775807, 'ev_x', 'w', 'c', 'e', 1,"
-                        + " '{}', '[]', '2026-11-27T08:00:00.000000Z', 'r')");
-            }
-            EventStore store = new EventStore(database);
-            List<EventRow> batch = rows(List.of(SinkFixtures.event("w", "c", "e", 1_700_000_000L)));
-            assertThatThrownBy(() -> store.write(batch, List.of())).isInstanceOf(SQLException.class)
-                    .hasMessageContaining("cannot tell which rows are new");
-            assertThat(db.count("events")).isEqualTo(1);
-            assertThat(db.count("event_summaries")).isZero();
         }
     }
 }
