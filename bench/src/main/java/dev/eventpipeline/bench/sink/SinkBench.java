@@ -13,6 +13,9 @@ import dev.eventpipeline.sink.SinkConfig;
 import dev.eventpipeline.sink.SinkService;
 import dev.eventpipeline.sink.store.Database;
 import dev.eventpipeline.sink.store.SqlDialect;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -216,12 +219,15 @@ public final class SinkBench {
             long start = 0;
             long insertNanos = 0;
             long commitNanos = 0;
+            long cpuNanos = 0;
             int timedBatches = 0;
+            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
             for (int from = 0; from < rows.size(); from += batch) {
                 if (from >= warmup && start == 0) {
                     start = System.nanoTime();
                 }
                 long t0 = System.nanoTime();
+                long cpu0 = threads.getCurrentThreadCpuTime();
                 for (Object[] row : rows.subList(from, Math.min(rows.size(), from + batch))) {
                     for (int i = 0; i < row.length; i++) {
                         ps.setObject(i + 1, row[i]);
@@ -234,14 +240,30 @@ public final class SinkBench {
                 if (start != 0) {
                     insertNanos += t1 - t0;
                     commitNanos += System.nanoTime() - t1;
+                    cpuNanos += threads.getCurrentThreadCpuTime() - cpu0;
                     timedBatches++;
                 }
             }
-            System.out.printf("  plain JDBC batch insert: per batch, ms: events %.1f commit %.1f%n",
-                    insertNanos / 1e6 / timedBatches, commitNanos / 1e6 / timedBatches);
+            System.out.printf("  plain JDBC batch insert: per batch, ms: events %.1f commit %.1f; CPU of the inserting thread %.1f%n",
+                    insertNanos / 1e6 / timedBatches, commitNanos / 1e6 / timedBatches, cpuNanos / 1e6 / timedBatches);
             int timed = rows.size() - (int) (Math.ceil((double) warmup / batch) * batch);
             return timed / ((System.nanoTime() - start) / 1e9);
         }
+    }
+
+    /** CPU time of every live thread, by "id name" (user and system time, nanoseconds). */
+    private static Map<String, Long> threadCpu() {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        Map<String, Long> out = new HashMap<>();
+        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info != null) {
+                long cpu = threads.getThreadCpuTime(info.getThreadId());
+                if (cpu >= 0) {
+                    out.put(info.getThreadId() + " " + info.getThreadName(), cpu);
+                }
+            }
+        }
+        return out;
     }
 
     private static final String[] PHASES = {"events", "summaries", "definitions", "commit"};
@@ -262,6 +284,7 @@ public final class SinkBench {
         try (SinkService sink = SinkService.start(new SinkConfig(settings))) {
             var written = sink.meterRegistry().get("sink.rows.written").tag("table", "events").counter();
             var writeLatency = sink.meterRegistry().get("sink.write.latency").timer();
+            Map<String, Long> cpuAtStart = Map.of();
             double busyAtStart = 0;
             double[] phasesAtStart = new double[PHASES.length];
             long batchesAtStart = 0;
@@ -277,6 +300,7 @@ public final class SinkBench {
                         phasesAtStart[p] = phase(sink, PHASES[p]).totalTime(java.util.concurrent.TimeUnit.NANOSECONDS);
                     }
                     batchesAtStart = writeLatency.count();
+                    cpuAtStart = threadCpu();
                 }
                 if (System.nanoTime() > deadline || !sink.isAlive()) {
                     throw new IllegalStateException("sink wrote " + written.count() + " of " + total + " rows");
@@ -285,6 +309,7 @@ public final class SinkBench {
                 Thread.sleep(1); // sampling pace of a benchmark harness, not a test
             }
             long end = System.nanoTime();
+            Map<String, Long> cpuAtEnd = threadCpu();
             if (start == 0) {
                 throw new IllegalStateException("warm-up too large: lower warmup=");
             }
@@ -299,6 +324,23 @@ public final class SinkBench {
                 perBatch.append(String.format(" %s %.1f", PHASES[p], ms));
             }
             System.out.println(perBatch);
+            // Where the two cores went: the writer competes with the consumer loop and the in-process broker.
+            long writerCpu = 0;
+            long loopCpu = 0;
+            long otherCpu = 0;
+            for (var e : cpuAtEnd.entrySet()) {
+                long used = e.getValue() - cpuAtStart.getOrDefault(e.getKey(), 0L);
+                String name = e.getKey().substring(e.getKey().indexOf(' ') + 1);
+                if (name.equals("event-sink-writer")) {
+                    writerCpu += used;
+                } else if (name.equals("event-sink-loop")) {
+                    loopCpu += used;
+                } else {
+                    otherCpu += used;
+                }
+            }
+            System.out.printf("  sink: CPU per batch, ms: writer thread %.1f, consumer loop %.1f, other Java threads (broker, Kafka clients, this harness) %.1f%n",
+                    writerCpu / 1e6 / batches, loopCpu / 1e6 / batches, otherCpu / 1e6 / batches);
             return (total - startCount) / ((end - start) / 1e9);
         }
     }

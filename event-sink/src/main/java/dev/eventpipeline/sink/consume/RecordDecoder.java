@@ -7,6 +7,7 @@ import dev.eventpipeline.common.records.EventKeys;
 import dev.eventpipeline.common.topics.Topic;
 import dev.eventpipeline.common.topics.Topics;
 import dev.eventpipeline.sink.store.EventStore.DefinitionChange;
+import dev.eventpipeline.sink.store.EventStore.EventRow;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.errors.SerializationException;
@@ -28,7 +29,7 @@ public final class RecordDecoder {
     }
 
     /** The outcome for one record: exactly one of the three is set. */
-    public record Decoded(CleanEvent event, DefinitionChange definition, DeadLetter deadLetter) {}
+    public record Decoded(EventRow event, DefinitionChange definition, DeadLetter deadLetter) {}
 
     public Decoded decode(ConsumerRecord<byte[], byte[]> r) {
         try {
@@ -45,21 +46,35 @@ public final class RecordDecoder {
     }
 
     private Decoded decodeEvent(ConsumerRecord<byte[], byte[]> r) {
-        CleanEvent e = read(Topics.CLEAN_EVENTS, r);
-        if (e == null) {
+        if (r.value() == null) {
             return invalid(r, "clean event without a value");
         }
-        if (e.id() == null || e.workspaceId() == null || e.contact() == null || e.contact().id() == null
-                || e.eventName() == null || e.receivedAt() == null || e.requestId() == null) {
-            return invalid(r, "clean event lacks one of id, workspace_id, contact.id, event_name, received_at, request_id");
+        // The pipeline's own form is read in one streaming pass; anything else by the general mapper (see CleanEventReader).
+        EventRow e = CleanEventReader.read(r.value());
+        if (e == null) {
+            CleanEvent general = read(Topics.CLEAN_EVENTS, r);
+            if (general == null) {
+                return invalid(r, "clean event without a value");
+            }
+            if (general.contact() == null) {
+                return invalid(r, MISSING_FIELD);
+            }
+            e = EventRow.of(general);
         }
-        String expected = EventKeys.eventId(e.workspaceId(), e.contact().id(), e.eventName(), e.createdAt());
+        if (e.id() == null || e.workspaceId() == null || e.contactId() == null
+                || e.eventName() == null || e.receivedAt() == null || e.requestId() == null) {
+            return invalid(r, MISSING_FIELD);
+        }
+        String expected = EventKeys.eventId(e.workspaceId(), e.contactId(), e.eventName(), e.createdAt());
         if (!expected.equals(e.id())) {
             // The id is the primary key that makes replays harmless; a wrong one would store copies twice.
             return invalid(r, "id " + e.id() + " is not the event id of its de-duplication key (" + expected + ")");
         }
         return new Decoded(e, null, null);
     }
+
+    private static final String MISSING_FIELD =
+            "clean event lacks one of id, workspace_id, contact.id, event_name, received_at, request_id";
 
     private Decoded decodeDefinition(ConsumerRecord<byte[], byte[]> r) {
         if (r.value() == null) {

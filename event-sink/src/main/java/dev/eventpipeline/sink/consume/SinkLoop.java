@@ -118,7 +118,7 @@ public final class SinkLoop implements Runnable {
      * timestamp rendered) is built when the record is read, while the previous batch is being written,
      * so that handing a batch to the writer costs the writer no waiting.
      */
-    private record Pending(TopicPartition partition, long offset, Decoded decoded, EventRow row, Future<RecordMetadata> deadLetterAck) {}
+    private record Pending(TopicPartition partition, long offset, Decoded decoded, Future<RecordMetadata> deadLetterAck) {}
 
     /** The batch being written by the writer thread, and the offsets to commit once it is in the database. */
     private record InFlight(List<Pending> batch, Map<TopicPartition, OffsetAndMetadata> offsets,
@@ -220,8 +220,7 @@ public final class SinkLoop implements Runnable {
             ack = sendDeadLetter(d.deadLetter());
             metrics.deadLettered();
         }
-        EventRow row = d.event() == null ? null : EventRow.of(d.event());
-        buffer.add(new Pending(new TopicPartition(r.topic(), r.partition()), r.offset(), d, row, ack));
+        buffer.add(new Pending(new TopicPartition(r.topic(), r.partition()), r.offset(), d, ack));
     }
 
     private boolean lingerExpired() {
@@ -238,7 +237,7 @@ public final class SinkLoop implements Runnable {
             for (int i = 0; i < batch.size(); i++) {
                 Pending p = batch.get(i);
                 if (p.decoded().event() != null) {
-                    events.add(p.row());
+                    events.add(p.decoded().event());
                 } else if (p.decoded().definition() != null) {
                     definitions.add(p.decoded().definition());
                 } else {
@@ -369,7 +368,7 @@ public final class SinkLoop implements Runnable {
             throw new DeadLetterFailure("interrupted while waiting for a dead letter to be acknowledged", e);
         } catch (ExecutionException | TimeoutException e) {
             // Send it again for the retry of this batch; the offsets stay uncommitted until one send is acknowledged.
-            buffer.set(index, new Pending(p.partition(), p.offset(), p.decoded(), p.row(), sendDeadLetter(p.decoded().deadLetter())));
+            buffer.set(index, new Pending(p.partition(), p.offset(), p.decoded(), sendDeadLetter(p.decoded().deadLetter())));
             throw new DeadLetterFailure("dead letter for " + p.partition() + "@" + p.offset() + " not acknowledged", e);
         }
     }

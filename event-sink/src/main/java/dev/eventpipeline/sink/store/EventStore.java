@@ -10,11 +10,10 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Writes one batch of events and definition changes in one database transaction, idempotently:
@@ -26,8 +25,8 @@ public final class EventStore {
 
     private final Database database;
     private final SqlDialect dialect;
-    private final String insertEvent;
-    private final String upsertSummary;
+    private final String insertEvents;
+    private final String upsertSummaries;
     private final String upsertDefinition;
     private static final String DELETE_DEFINITION = "DELETE FROM event_definitions WHERE workspace_id = ? AND event_name = ?";
     private static final String EVENT_COLUMNS = "id, workspace_id, contact_id, contact_role, user_id,"
@@ -45,11 +44,15 @@ public final class EventStore {
         this.dialect = database.dialect();
         SqlDialect d = dialect;
         if (d == SqlDialect.POSTGRESQL) {
-            // One statement of fixed text per batch, whatever its size: the rows travel as 13 (6) arrays
-            // and unnest() turns them back into rows. Parsing and planning happen once per batch instead
-            // of once per row (a JDBC batch) or once per distinct row count (a multi-row VALUES of up to
-            // 13000 parameters, which PostgreSQL re-plans on every execution: a custom plan per call).
-            this.insertEvent = "INSERT INTO events (" + EVENT_COLUMNS + ")"
+            // One statement of fixed text per batch, whatever its size: the rows travel as 13 arrays and
+            // unnest() turns them back into rows, so parsing and planning happen once per batch. The events
+            // insert and the summaries upsert are one statement: the summaries are aggregated from what the
+            // insert RETURNs (exactly the new rows: a replayed id, or a second copy of an id in the batch,
+            // returns nothing), one row per key, in key order so that two writers lock shared summary rows
+            // in the same order and cannot deadlock. That saves a round trip per batch (what it costs over a
+            // network; on one machine the benchmark could not tell the two forms apart), sending the new
+            // rows' keys back to Java and grouping them there.
+            this.insertEvents = "WITH inserted AS (INSERT INTO events (" + EVENT_COLUMNS + ")"
                     + " SELECT id, workspace_id, contact_id, contact_role, user_id, email, event_name, created_at,"
                     + " CAST(metadata AS json), CAST(dropped_metadata AS json), CAST(received_at AS timestamptz), request_id, intercom_version"
                     + " FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),"
@@ -57,18 +60,23 @@ public final class EventStore {
                     + " CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]))"
                     + " AS r(id, workspace_id, contact_id, contact_role, user_id, email, event_name, created_at,"
                     + " metadata, dropped_metadata, received_at, request_id, intercom_version)"
-                    + " ON CONFLICT (id) DO NOTHING RETURNING id";
-            this.upsertSummary = "INSERT INTO event_summaries (" + SUMMARY_COLUMNS + ")"
-                    + " SELECT * FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),"
-                    + " CAST(? AS bigint[]), CAST(? AS bigint[]), CAST(? AS bigint[]))" + SUMMARY_CONFLICT;
+                    + " ON CONFLICT (id) DO NOTHING RETURNING workspace_id, contact_id, event_name, created_at),"
+                    + " summarised AS (INSERT INTO event_summaries (" + SUMMARY_COLUMNS + ")"
+                    + " SELECT workspace_id, contact_id, event_name, count(*), min(created_at), max(created_at) FROM inserted"
+                    + " GROUP BY workspace_id, contact_id, event_name ORDER BY workspace_id, contact_id, event_name"
+                    + SUMMARY_CONFLICT + " RETURNING 1)"
+                    + " SELECT (SELECT count(*) FROM inserted), (SELECT count(*) FROM summarised)";
+            this.upsertSummaries = null;
         } else {
             // SQLite runs in-process: a statement costs no round trip, only its parse. One single-row
             // statement, prepared once per batch and stepped once per row (a JDBC batch), parses 13
-            // parameters instead of the 13000 of a multi-row VALUES, and its update count per row
-            // (1 inserted, 0 already stored) says which rows are new without RETURNING.
-            this.insertEvent = "INSERT INTO events (" + EVENT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            // parameters instead of the 13000 of a multi-row VALUES; its update count per row (1 inserted,
+            // 0 already stored) says which rows are new. Their summaries are grouped here and upserted the same
+            // way, one row per key. (Grouping them in SQL instead, from the new rows read back by rowid, was
+            // measured: no faster, the upserts themselves are the cost.)
+            this.insertEvents = "INSERT INTO events (" + EVENT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                     + " ON CONFLICT (id) DO NOTHING";
-            this.upsertSummary = "INSERT INTO event_summaries (" + SUMMARY_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)" + SUMMARY_CONFLICT;
+            this.upsertSummaries = "INSERT INTO event_summaries (" + SUMMARY_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)" + SUMMARY_CONFLICT;
         }
         // The WHERE keeps the newest definition when an older one is replayed after a newer one was stored.
         this.upsertDefinition = "INSERT INTO event_definitions (workspace_id, event_name, first_seen_at, updated_at, metadata)"
@@ -82,15 +90,20 @@ public final class EventStore {
     public record DefinitionChange(String workspaceId, String eventName, EventDefinition definition) {}
 
     /**
-     * An event ready to bind, its JSON and timestamp already rendered: built on the consumer thread
-     * while the previous batch is written, so the transaction spends no time on them.
+     * An event ready to bind: the values of its {@code events} row, JSON and timestamp already rendered.
+     * Built on the consumer thread while the previous batch is written, so the transaction spends no time
+     * on them.
      */
-    public record EventRow(CleanEvent event, String metadataJson, String droppedMetadataJson, String receivedAt) {
+    public record EventRow(String id, String workspaceId, String contactId, String contactRole, String userId,
+                           String email, String eventName, long createdAt, String metadataJson,
+                           String droppedMetadataJson, String receivedAt, String requestId, String intercomVersion) {
+
         public static EventRow of(CleanEvent e) {
-            return new EventRow(e,
+            return new EventRow(e.id(), e.workspaceId(), e.contact().id(), e.contact().role(), e.contact().userId(),
+                    e.contact().email(), e.eventName(), e.createdAt(),
                     Json.toString(e.metadata() == null ? Map.of() : e.metadata()),
                     Json.toString(e.droppedMetadata() == null ? List.of() : e.droppedMetadata()),
-                    SqlDialect.timestamp(e.receivedAt()));
+                    SqlDialect.timestamp(e.receivedAt()), e.requestId(), e.intercomVersion());
         }
     }
 
@@ -98,7 +111,11 @@ public final class EventStore {
     public record WriteResult(int eventsInserted, int eventsAlreadyStored, int summariesUpdated, int definitionsWritten,
                               Phases phases) {}
 
-    /** Where one batch's transaction spent its time, in nanoseconds (what a benchmark profiles). */
+    /**
+     * Where one batch's transaction spent its time, in nanoseconds (what a benchmark profiles). On
+     * PostgreSQL the events and the summaries are one statement: its time is in {@code events}, and
+     * {@code summaries} is 0.
+     */
     public record Phases(long events, long summaries, long definitions, long commit) {}
 
     /**
@@ -110,25 +127,35 @@ public final class EventStore {
             try {
                 c.setAutoCommit(false);
                 long t0 = System.nanoTime();
-                boolean[] inserted = insertEvents(c, events);
-                long t1 = System.nanoTime();
-                int insertedCount = 0;
-                Map<SummaryKey, Summary> summaries = new LinkedHashMap<>();
-                for (int i = 0; i < events.size(); i++) {
-                    if (inserted[i]) {
-                        insertedCount++;
-                        CleanEvent e = events.get(i).event();
-                        summaries.merge(new SummaryKey(e.workspaceId(), e.contact().id(), e.eventName()),
-                                new Summary(1, e.createdAt(), e.createdAt()), Summary::plus);
+                int inserted = 0;
+                int summariesUpdated = 0;
+                long t1 = t0;
+                if (!events.isEmpty() && dialect == SqlDialect.POSTGRESQL) {
+                    int[] counts = insertEventsAndSummaries(c, events);
+                    inserted = counts[0];
+                    summariesUpdated = counts[1];
+                    t1 = System.nanoTime();
+                } else if (!events.isEmpty()) {
+                    boolean[] isNew = insertEvents(c, events);
+                    t1 = System.nanoTime();
+                    Map<SummaryKey, Summary> summaries = new HashMap<>();
+                    for (int i = 0; i < isNew.length; i++) {
+                        if (isNew[i]) {
+                            inserted++;
+                            EventRow e = events.get(i);
+                            summaries.merge(new SummaryKey(e.workspaceId(), e.contactId(), e.eventName()),
+                                    new Summary(1, e.createdAt(), e.createdAt()), Summary::plus);
+                        }
                     }
+                    upsertSummaries(c, summaries);
+                    summariesUpdated = summaries.size();
                 }
-                upsertSummaries(c, summaries);
                 long t2 = System.nanoTime();
                 int definitionsWritten = writeDefinitions(c, definitions);
                 long t3 = System.nanoTime();
                 c.commit();
                 long t4 = System.nanoTime();
-                return new WriteResult(insertedCount, events.size() - insertedCount, summaries.size(), definitionsWritten,
+                return new WriteResult(inserted, events.size() - inserted, summariesUpdated, definitionsWritten,
                         new Phases(t1 - t0, t2 - t1, t3 - t2, t4 - t3));
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(c, e);
@@ -137,128 +164,87 @@ public final class EventStore {
         }
     }
 
-    /**
-     * Inserts the events that are not stored yet and returns which ones were new. A replayed event, or a
-     * second copy of an id within the batch, hits the primary key and is not new ({@code ON CONFLICT (id)
-     * DO NOTHING}); only the new ones are counted in the summaries.
-     */
-    private boolean[] insertEvents(Connection c, List<EventRow> events) throws SQLException {
-        boolean[] inserted = new boolean[events.size()];
-        if (events.isEmpty()) {
-            return inserted;
+    /** PostgreSQL: inserts the new events and upserts their summaries; returns {inserted, summary rows}. */
+    private int[] insertEventsAndSummaries(Connection c, List<EventRow> events) throws SQLException {
+        int n = events.size();
+        String[][] text = new String[12][n];
+        Long[] createdAt = new Long[n];
+        for (int k = 0; k < n; k++) {
+            EventRow row = events.get(k);
+            text[0][k] = row.id();
+            text[1][k] = row.workspaceId();
+            text[2][k] = row.contactId();
+            text[3][k] = row.contactRole();
+            text[4][k] = row.userId();
+            text[5][k] = row.email();
+            text[6][k] = row.eventName();
+            createdAt[k] = row.createdAt();
+            text[7][k] = row.metadataJson();
+            text[8][k] = row.droppedMetadataJson();
+            text[9][k] = row.receivedAt();
+            text[10][k] = row.requestId();
+            text[11][k] = row.intercomVersion();
         }
-        try (PreparedStatement ps = c.prepareStatement(insertEvent)) {
-            if (dialect == SqlDialect.POSTGRESQL) {
-                int n = events.size();
-                String[][] text = new String[12][n];
-                Long[] createdAt = new Long[n];
-                for (int k = 0; k < n; k++) {
-                    EventRow row = events.get(k);
-                    CleanEvent e = row.event();
-                    text[0][k] = e.id();
-                    text[1][k] = e.workspaceId();
-                    text[2][k] = e.contact().id();
-                    text[3][k] = e.contact().role();
-                    text[4][k] = e.contact().userId();
-                    text[5][k] = e.contact().email();
-                    text[6][k] = e.eventName();
-                    createdAt[k] = e.createdAt();
-                    text[7][k] = row.metadataJson();
-                    text[8][k] = row.droppedMetadataJson();
-                    text[9][k] = row.receivedAt();
-                    text[10][k] = e.requestId();
-                    text[11][k] = e.intercomVersion();
-                }
-                int t = 0;
-                for (int i = 1; i <= 13; i++) {
-                    ps.setArray(i, i == 8 ? c.createArrayOf("bigint", createdAt) : c.createArrayOf("text", text[t++]));
-                }
-                // RETURNING answers exactly the ids this statement inserted.
-                Set<String> newIds = new HashSet<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        newIds.add(rs.getString(1));
-                    }
-                }
-                for (int k = 0; k < n; k++) {
-                    // remove(): of two copies of one id in the batch only the first counts as new.
-                    inserted[k] = newIds.remove(events.get(k).event().id());
-                }
-            } else {
-                for (EventRow row : events) {
-                    CleanEvent e = row.event();
-                    ps.setString(1, e.id());
-                    ps.setString(2, e.workspaceId());
-                    ps.setString(3, e.contact().id());
-                    ps.setString(4, e.contact().role());
-                    ps.setString(5, e.contact().userId());
-                    ps.setString(6, e.contact().email());
-                    ps.setString(7, e.eventName());
-                    ps.setLong(8, e.createdAt());
-                    ps.setString(9, row.metadataJson());
-                    ps.setString(10, row.droppedMetadataJson());
-                    ps.setString(11, row.receivedAt());
-                    ps.setString(12, e.requestId());
-                    ps.setString(13, e.intercomVersion());
-                    ps.addBatch();
-                }
-                // Rows run in order, so a second copy of an id within the batch reports 0 like a replay.
-                int[] counts = ps.executeBatch();
-                for (int k = 0; k < counts.length; k++) {
-                    inserted[k] = counts[k] > 0;
-                }
+        try (PreparedStatement ps = c.prepareStatement(insertEvents)) {
+            int t = 0;
+            for (int i = 1; i <= 13; i++) {
+                ps.setArray(i, i == 8 ? c.createArrayOf("bigint", createdAt) : c.createArrayOf("text", text[t++]));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new int[] {rs.getInt(1), rs.getInt(2)};
             }
         }
-        return inserted;
     }
 
-    /**
-     * One row per key (PostgreSQL refuses to update one row twice in one statement), in key order, so
-     * that two writers touching the same summaries lock them in the same order and cannot deadlock.
-     */
+    /** SQLite: inserts the events not stored yet (a JDBC batch) and returns which ones were new. */
+    private boolean[] insertEvents(Connection c, List<EventRow> events) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(insertEvents)) {
+            for (EventRow row : events) {
+                ps.setString(1, row.id());
+                ps.setString(2, row.workspaceId());
+                ps.setString(3, row.contactId());
+                ps.setString(4, row.contactRole());
+                ps.setString(5, row.userId());
+                ps.setString(6, row.email());
+                ps.setString(7, row.eventName());
+                ps.setLong(8, row.createdAt());
+                ps.setString(9, row.metadataJson());
+                ps.setString(10, row.droppedMetadataJson());
+                ps.setString(11, row.receivedAt());
+                ps.setString(12, row.requestId());
+                ps.setString(13, row.intercomVersion());
+                ps.addBatch();
+            }
+            // 1 for a new row, 0 for an id already stored (a replay, or a second copy within the batch:
+            // rows run in order, so the first copy is the one stored and counted).
+            int[] counts = ps.executeBatch();
+            boolean[] isNew = new boolean[counts.length];
+            for (int k = 0; k < counts.length; k++) {
+                isNew[k] = counts[k] > 0;
+            }
+            return isNew;
+        }
+    }
+
+    /** SQLite: the summaries of the new rows, in key order (as PostgreSQL's statement orders them). */
     private void upsertSummaries(Connection c, Map<SummaryKey, Summary> summaries) throws SQLException {
         if (summaries.isEmpty()) {
             return;
         }
         List<Map.Entry<SummaryKey, Summary>> entries = new ArrayList<>(summaries.entrySet());
         entries.sort(Map.Entry.comparingByKey(SUMMARY_KEY_ORDER));
-        try (PreparedStatement ps = c.prepareStatement(upsertSummary)) {
-            if (dialect == SqlDialect.POSTGRESQL) {
-                int n = entries.size();
-                String[] workspace = new String[n];
-                String[] contact = new String[n];
-                String[] name = new String[n];
-                Long[] count = new Long[n];
-                Long[] first = new Long[n];
-                Long[] last = new Long[n];
-                for (int k = 0; k < n; k++) {
-                    var entry = entries.get(k);
-                    workspace[k] = entry.getKey().workspaceId();
-                    contact[k] = entry.getKey().contactId();
-                    name[k] = entry.getKey().eventName();
-                    count[k] = entry.getValue().count();
-                    first[k] = entry.getValue().first();
-                    last[k] = entry.getValue().last();
-                }
-                ps.setArray(1, c.createArrayOf("text", workspace));
-                ps.setArray(2, c.createArrayOf("text", contact));
-                ps.setArray(3, c.createArrayOf("text", name));
-                ps.setArray(4, c.createArrayOf("bigint", count));
-                ps.setArray(5, c.createArrayOf("bigint", first));
-                ps.setArray(6, c.createArrayOf("bigint", last));
-                ps.executeUpdate();
-            } else {
-                for (var entry : entries) {
-                    ps.setString(1, entry.getKey().workspaceId());
-                    ps.setString(2, entry.getKey().contactId());
-                    ps.setString(3, entry.getKey().eventName());
-                    ps.setLong(4, entry.getValue().count());
-                    ps.setLong(5, entry.getValue().first());
-                    ps.setLong(6, entry.getValue().last());
-                    ps.addBatch();
-                }
-                ps.executeBatch();
+        try (PreparedStatement ps = c.prepareStatement(upsertSummaries)) {
+            for (var entry : entries) {
+                ps.setString(1, entry.getKey().workspaceId());
+                ps.setString(2, entry.getKey().contactId());
+                ps.setString(3, entry.getKey().eventName());
+                ps.setLong(4, entry.getValue().count());
+                ps.setLong(5, entry.getValue().first());
+                ps.setLong(6, entry.getValue().last());
+                ps.addBatch();
             }
+            ps.executeBatch();
         }
     }
 
