@@ -175,7 +175,8 @@ public final class DedupeService implements AutoCloseable {
         props.put(StreamsConfig.producerPrefix(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG), true);
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.ISOLATION_LEVEL_CONFIG), "read_committed");
         props.putAll(DedupeTopology.errorHandling(settings));
-        // Memtable bloom filters: the dedupe window's lookups mostly miss (see PointLookupRocksDbConfig).
+        // The dedupe window is read and written by single keys, most lookups miss: a memtable hashed on the
+        // event id and memtable bloom filters (see PointLookupRocksDbConfig); kafka.rocksdb.config.setter overrides.
         props.putIfAbsent(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, PointLookupRocksDbConfig.class);
         return props;
     }
