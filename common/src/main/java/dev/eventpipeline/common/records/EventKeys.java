@@ -16,6 +16,11 @@ import java.util.HexFormat;
 public final class EventKeys {
 
     private static final HexFormat HEX = HexFormat.of();
+    /**
+     * One digest per thread: {@code MessageDigest.getInstance} is a provider look-up per call, and the
+     * dedupe stream computes an id per event. {@code digest()} leaves it reset for the next id.
+     */
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(EventKeys::sha256);
 
     private EventKeys() {}
 
@@ -24,7 +29,8 @@ public final class EventKeys {
      * created_at (decimal), joined by a 0x00 byte. Any consumer can recompute it; the sink's primary key.
      */
     public static String eventId(String workspaceId, String contactId, String eventName, long createdAt) {
-        MessageDigest sha256 = sha256();
+        MessageDigest sha256 = SHA_256.get();
+        sha256.reset();
         sha256.update(workspaceId.getBytes(StandardCharsets.UTF_8));
         sha256.update((byte) 0);
         sha256.update(contactId.getBytes(StandardCharsets.UTF_8));
