@@ -12,6 +12,7 @@ import dev.eventpipeline.embedded.EmbeddedKafkaBroker;
 import dev.eventpipeline.sink.SinkConfig;
 import dev.eventpipeline.sink.SinkService;
 import dev.eventpipeline.sink.store.Database;
+import dev.eventpipeline.sink.store.EventStore;
 import dev.eventpipeline.sink.store.SqlDialect;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
@@ -51,6 +52,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * decodes JSON, checks every id, keeps the insert idempotent and updates {@code event_summaries} in the
  * same transaction, and commits offsets. Both rates leave out the first {@code warmup} rows (JIT,
  * connection set-up, the consumer group's join).
+ *
+ * <p>A reference, once per round: the sink's own {@code EventStore} writing the same rows with no Kafka in
+ * the way (see {@link #storeOnly}), the ceiling of the sink's ratio.
  *
  * <p>Options ({@code key=value}): {@code events} (100000), {@code batch} (1000), {@code warmup}
  * (10% of events), {@code contacts} (2000), {@code partitions} (3), {@code databases}
@@ -100,30 +104,38 @@ public final class SinkBench {
                 // Alternating rounds, medians: on a shared machine one round of either can be hit by a neighbour.
                 List<Double> limits = new ArrayList<>();
                 List<Double> sinks = new ArrayList<>();
+                List<Double> stores = new ArrayList<>();
                 for (int round = 1; round <= rounds; round++) {
                     Target baseTarget = target(kind, dir, postgres, "base");
                     Target sinkTarget = target(kind, dir, postgres, "sink");
+                    Target storeTarget = target(kind, dir, postgres, "store");
                     try {
                         double limit = baseline(baseTarget, rows, batch, warmup);
                         double sink = sink(sinkTarget, bootstrap, prefix, rows.size(), batch, warmup);
+                        double store = storeOnly(storeTarget, rows, batch, warmup);
                         limits.add(limit);
                         sinks.add(sink);
-                        System.out.printf("%s round %d: plain JDBC batch insert %,.0f rows/s, sink %,.0f rows/s, ratio %.2f%n",
-                                kind, round, limit, sink, sink / limit);
+                        stores.add(store);
+                        System.out.printf("%s round %d: plain JDBC batch insert %,.0f rows/s, sink %,.0f rows/s, ratio %.2f;"
+                                + " reference: the sink's store alone %,.0f rows/s, ratio %.2f%n",
+                                kind, round, limit, sink, sink / limit, store, store / limit);
                     } finally {
                         baseTarget.drop();
                         sinkTarget.drop();
+                        storeTarget.drop();
                     }
                 }
                 double limit = median(limits);
                 double sink = median(sinks);
-                table.add(String.format("| %s | %,.0f | %,.0f | %.2f |", kind, limit, sink, sink / limit));
+                double store = median(stores);
+                table.add(String.format("| %s | %,.0f | %,.0f | %.2f | %,.0f | %.2f |", kind, limit, sink, sink / limit, store, store / limit));
             }
         }
         System.out.println();
         System.out.printf("medians of %d rounds:%n", rounds);
-        System.out.println("| database | plain JDBC batch insert, rows/s | event-sink, rows/s | ratio |");
-        System.out.println("| --- | ---: | ---: | ---: |");
+        System.out.println("| database | plain JDBC batch insert, rows/s | event-sink, rows/s | ratio |"
+                + " reference: the sink's store alone, rows/s | its ratio |");
+        System.out.println("| --- | ---: | ---: | ---: | ---: | ---: |");
         table.forEach(System.out::println);
     }
 
@@ -246,6 +258,31 @@ public final class SinkBench {
             }
             System.out.printf("  plain JDBC batch insert: per batch, ms: events %.1f commit %.1f; CPU of the inserting thread %.1f%n",
                     insertNanos / 1e6 / timedBatches, commitNanos / 1e6 / timedBatches, cpuNanos / 1e6 / timedBatches);
+            int timed = rows.size() - (int) (Math.ceil((double) warmup / batch) * batch);
+            return timed / ((System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    /**
+     * A reference, not the target: the sink's own {@link EventStore} writing the same rows, already decoded,
+     * {@code batch} per transaction, with no Kafka in the way. It does what the sink's database side must do
+     * (idempotent insert, summaries upserted in the same transaction), so its ratio to the plain insert is
+     * the most the sink could reach however cheap the Kafka side became.
+     */
+    private static double storeOnly(Target target, List<CleanEvent> events, int batch, int warmup) throws SQLException {
+        List<EventStore.EventRow> rows = new ArrayList<>(events.size());
+        for (CleanEvent e : events) {
+            rows.add(EventStore.EventRow.of(e));
+        }
+        try (Database db = Database.open(target.url(), "", "", Duration.ofSeconds(5))) {
+            EventStore store = new EventStore(db);
+            long start = 0;
+            for (int from = 0; from < rows.size(); from += batch) {
+                if (from >= warmup && start == 0) {
+                    start = System.nanoTime();
+                }
+                store.write(rows.subList(from, Math.min(rows.size(), from + batch)), List.of());
+            }
             int timed = rows.size() - (int) (Math.ceil((double) warmup / batch) * batch);
             return timed / ((System.nanoTime() - start) / 1e9);
         }
