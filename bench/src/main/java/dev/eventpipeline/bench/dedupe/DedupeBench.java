@@ -1,5 +1,6 @@
 package dev.eventpipeline.bench.dedupe;
 
+import dev.eventpipeline.bench.WorkDirectory;
 import dev.eventpipeline.common.config.KafkaSettings;
 import dev.eventpipeline.common.json.Json;
 import dev.eventpipeline.common.records.ContactRef;
@@ -88,8 +89,9 @@ public final class DedupeBench {
             }
         });
 
-        Path work = Files.createTempDirectory("dedupe-bench-");
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder(work.resolve("kafka")).build().start()) {
+        try (WorkDirectory workDirectory = WorkDirectory.create("dedupe-bench-");
+             EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder(workDirectory.path().resolve("kafka")).build().start()) {
+            Path work = workDirectory.path();
             String bootstrap = broker.bootstrapServers();
             String prefix = "bench.";
             String rawTopic = Topics.RAW_EVENTS.name(prefix);

@@ -1,6 +1,7 @@
 package dev.eventpipeline.bench.sink;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.eventpipeline.bench.WorkDirectory;
 import dev.eventpipeline.common.json.Json;
 import dev.eventpipeline.common.records.CleanEvent;
 import dev.eventpipeline.common.records.ContactRef;
@@ -17,7 +18,6 @@ import dev.eventpipeline.sink.store.SqlDialect;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -83,7 +83,6 @@ public final class SinkBench {
         String env = System.getenv("SINK_TEST_POSTGRES_URL");
         String postgres = opts.getOrDefault("postgres", env != null && !env.isBlank() ? env : "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
 
-        Path dir = Files.createTempDirectory("sink-bench-");
         System.out.printf("sink benchmark: %d events (first %d not timed), batch %d, %d contacts x 5 event names, %d partitions, JVM %s, %d cores%n",
                 events, warmup, batch, contacts, partitions, Runtime.version(), Runtime.getRuntime().availableProcessors());
         List<CleanEvent> rows = events(events, contacts, 42);
@@ -95,7 +94,9 @@ public final class SinkBench {
                 + " events + summaries upsert + COMMIT per batch, then the offset commit%n");
 
         List<String> table = new ArrayList<>();
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder(dir.resolve("kafka")).build().start()) {
+        try (WorkDirectory workDirectory = WorkDirectory.create("sink-bench-");
+             EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder(workDirectory.path().resolve("kafka")).build().start()) {
+            Path dir = workDirectory.path();
             String bootstrap = broker.bootstrapServers();
             String prefix = "bench-" + UUID.randomUUID().toString().substring(0, 8) + ".";
             load(bootstrap, prefix, partitions, rows);
