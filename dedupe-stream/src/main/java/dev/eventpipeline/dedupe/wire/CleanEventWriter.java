@@ -3,6 +3,7 @@ package dev.eventpipeline.dedupe.wire;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.JsonSerializable;
+import dev.eventpipeline.common.json.CanonicalInstants;
 import dev.eventpipeline.common.records.CleanEvent;
 import dev.eventpipeline.common.records.ContactRef;
 import dev.eventpipeline.common.records.DroppedMetadata;
@@ -48,7 +49,7 @@ public final class CleanEventWriter extends StreamingJsonSerializer<CleanEvent> 
             }
             g.writeEndArray();
         }
-        g.writeStringField("received_at", e.receivedAt() == null ? null : FastInstants.format(e.receivedAt()));
+        g.writeStringField("received_at", e.receivedAt() == null ? null : CanonicalInstants.format(e.receivedAt()));
         g.writeStringField("request_id", e.requestId());
         g.writeStringField("intercom_version", e.intercomVersion());
         g.writeEndObject();

@@ -1,6 +1,7 @@
 package dev.eventpipeline.dedupe.wire;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.eventpipeline.common.json.CanonicalInstants;
 import dev.eventpipeline.common.records.DuplicateEvent;
 import dev.eventpipeline.common.topics.Topics;
 import java.io.IOException;
@@ -21,7 +22,7 @@ public final class DuplicateEventWriter extends StreamingJsonSerializer<Duplicat
         g.writeStartObject();
         g.writeStringField("id", d.id());
         g.writeStringField("request_id", d.requestId());
-        g.writeStringField("received_at", d.receivedAt() == null ? null : FastInstants.format(d.receivedAt()));
+        g.writeStringField("received_at", d.receivedAt() == null ? null : CanonicalInstants.format(d.receivedAt()));
         g.writeStringField("first_request_id", d.firstRequestId());
         g.writeEndObject();
     }

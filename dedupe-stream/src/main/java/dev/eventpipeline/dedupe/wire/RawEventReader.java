@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.eventpipeline.common.json.CanonicalInstants;
 import dev.eventpipeline.common.json.Json;
 import dev.eventpipeline.common.records.ContactRef;
 import dev.eventpipeline.common.records.RawEvent;
@@ -124,7 +125,7 @@ public final class RawEventReader implements Deserializer<RawEvent> {
                         if (value != JsonToken.VALUE_STRING) {
                             return null;
                         }
-                        receivedAt = FastInstants.parseCanonical(p.getText());
+                        receivedAt = CanonicalInstants.parseCanonical(p.getText());
                         if (receivedAt == null) {
                             return null;
                         }

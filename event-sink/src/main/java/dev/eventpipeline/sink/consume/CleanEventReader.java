@@ -4,12 +4,11 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.eventpipeline.common.json.CanonicalInstants;
 import dev.eventpipeline.common.json.Json;
 import dev.eventpipeline.sink.store.EventStore.EventRow;
 import java.io.IOException;
 import java.io.StringWriter;
-import java.time.DateTimeException;
-import java.time.LocalDate;
 
 /**
  * Reads a clean event straight into the row the store binds, in one streaming pass over the record:
@@ -274,50 +273,20 @@ final class CleanEventReader {
      * microseconds does), or null for any other form (offsets, leap seconds, lower case, ...).
      */
     static String microsTimestamp(String s) {
+        // The shape, the ranges and the calendar are checked where every topic's instants are read.
+        if (CanonicalInstants.parseCanonical(s) == null) {
+            return null;
+        }
         int n = s.length();
-        if (n < 20 || n > 30 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T' || s.charAt(13) != ':'
-                || s.charAt(16) != ':' || s.charAt(n - 1) != 'Z') {
-            return null;
-        }
-        int year = digits(s, 0, 4);
-        int month = digits(s, 5, 7);
-        int day = digits(s, 8, 10);
-        int hour = digits(s, 11, 13);
-        int minute = digits(s, 14, 16);
-        int second = digits(s, 17, 19);
-        if (year < 0 || month < 0 || day < 0 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) {
-            return null;
-        }
-        try {
-            LocalDate.of(year, month, day);
-        } catch (DateTimeException e) {
-            return null;
-        }
         StringBuilder out = new StringBuilder(27).append(s, 0, 19).append('.');
         if (n == 20) {
             return out.append("000000Z").toString();
         }
         int fraction = n - 21;
-        if (s.charAt(19) != '.' || fraction < 1 || digits(s, 20, n - 1) < 0) {
-            return null;
-        }
         out.append(s, 20, 20 + Math.min(6, fraction));
         for (int i = fraction; i < 6; i++) {
             out.append('0');
         }
         return out.append('Z').toString();
-    }
-
-    /** The decimal value of s[from, to), or -1 when one of them is not a digit. */
-    private static int digits(String s, int from, int to) {
-        int v = 0;
-        for (int i = from; i < to; i++) {
-            char c = s.charAt(i);
-            if (c < '0' || c > '9') {
-                return -1;
-            }
-            v = v * 10 + (c - '0'); // at most 9 digits (a fraction): fits in an int
-        }
-        return v;
     }
 }

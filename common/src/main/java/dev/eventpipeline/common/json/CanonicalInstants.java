@@ -1,4 +1,4 @@
-package dev.eventpipeline.dedupe.wire;
+package dev.eventpipeline.common.json;
 
 import java.time.Instant;
 import java.time.LocalDate;
@@ -7,17 +7,19 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
 /**
- * ISO-8601 UTC instants ({@code 2026-11-27T08:00:00.123Z}) read and written without
- * {@link DateTimeFormatter}, whose general parser allocates maps per call and showed up as a tenth of
- * the stream's CPU. Only the canonical shape is handled here; callers fall back to the general path
- * for anything else, so results are exactly those of {@code DateTimeFormatter.ISO_INSTANT}.
+ * ISO-8601 UTC instants ({@code 2026-11-27T08:00:00.123Z}), the form Jackson writes every timestamp of
+ * the topics in, read and written without {@link DateTimeFormatter}, whose general parser allocates maps
+ * per call and showed up as a tenth of dedupe-stream's CPU. Only the canonical shape is handled here;
+ * callers fall back to the general path for anything else, so results are exactly those of
+ * {@code DateTimeFormatter.ISO_INSTANT}. Used by the per-record readers and writers of dedupe-stream and
+ * event-sink.
  */
-final class FastInstants {
+public final class CanonicalInstants {
 
-    private FastInstants() {}
+    private CanonicalInstants() {}
 
     /** The instant, or {@code null} when {@code s} is not {@code YYYY-MM-DDTHH:MM:SS[.f{1,9}]Z}. */
-    static Instant parseCanonical(String s) {
+    public static Instant parseCanonical(String s) {
         int n = s.length();
         if (n < 20 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T' || s.charAt(13) != ':'
                 || s.charAt(16) != ':' || s.charAt(n - 1) != 'Z') {
@@ -58,7 +60,7 @@ final class FastInstants {
     }
 
     /** Exactly {@code DateTimeFormatter.ISO_INSTANT.format(instant)}. */
-    static String format(Instant instant) {
+    public static String format(Instant instant) {
         LocalDateTime t = LocalDateTime.ofEpochSecond(instant.getEpochSecond(), 0, ZoneOffset.UTC);
         int year = t.getYear();
         if (year < 0 || year > 9999) {
