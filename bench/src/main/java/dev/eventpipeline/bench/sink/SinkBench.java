@@ -58,7 +58,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *
  * <p>Options ({@code key=value}): {@code events} (100000), {@code batch} (1000), {@code warmup}
  * (10% of events), {@code contacts} (2000), {@code partitions} (3), {@code databases}
- * (sqlite,postgresql), {@code rounds} (3, alternating, medians reported), {@code postgres} (SINK_TEST_POSTGRES_URL or jdbc:postgresql://127.0.0.1:5432/test?user=postgres).
+ * (sqlite,postgresql), {@code rounds} (3, medians reported; in each round the baseline, the sink and the
+ * store-alone reference take turns at going first), {@code warmupRounds} (1 per database, run and printed
+ * but not counted: the JIT compiles the sink's code during the first one), {@code postgres} (SINK_TEST_POSTGRES_URL or jdbc:postgresql://127.0.0.1:5432/test?user=postgres).
  */
 public final class SinkBench {
 
@@ -79,12 +81,14 @@ public final class SinkBench {
         int contacts = Integer.parseInt(opts.getOrDefault("contacts", "2000"));
         int partitions = Integer.parseInt(opts.getOrDefault("partitions", "3"));
         int rounds = Integer.parseInt(opts.getOrDefault("rounds", "3"));
+        int warmupRounds = Integer.parseInt(opts.getOrDefault("warmupRounds", "1"));
         List<String> databases = List.of(opts.getOrDefault("databases", "sqlite,postgresql").split(","));
         String env = System.getenv("SINK_TEST_POSTGRES_URL");
         String postgres = opts.getOrDefault("postgres", env != null && !env.isBlank() ? env : "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
 
-        System.out.printf("sink benchmark: %d events (first %d not timed), batch %d, %d contacts x 5 event names, %d partitions, JVM %s, %d cores%n",
-                events, warmup, batch, contacts, partitions, Runtime.version(), Runtime.getRuntime().availableProcessors());
+        System.out.printf("sink benchmark: %d events (first %d not timed), batch %d, %d contacts x 5 event names, %d partitions,"
+                + " %d rounds after %d warm-up round(s) per database, JVM %s, %d cores%n", events, warmup, batch, contacts, partitions,
+                rounds, warmupRounds, Runtime.version(), Runtime.getRuntime().availableProcessors());
         List<CleanEvent> rows = events(events, contacts, 42);
         System.out.printf("baseline (the database's own limit): the same %d event rows, JSON and timestamps rendered beforehand,"
                 + " one single-row INSERT INTO events (no ON CONFLICT, no summaries) prepared once and run as a JDBC batch of %d rows"
@@ -106,20 +110,34 @@ public final class SinkBench {
                 List<Double> limits = new ArrayList<>();
                 List<Double> sinks = new ArrayList<>();
                 List<Double> stores = new ArrayList<>();
-                for (int round = 1; round <= rounds; round++) {
+                for (int round = 1; round <= warmupRounds + rounds; round++) {
                     Target baseTarget = target(kind, dir, postgres, "base");
                     Target sinkTarget = target(kind, dir, postgres, "sink");
                     Target storeTarget = target(kind, dir, postgres, "store");
                     try {
-                        double limit = baseline(baseTarget, rows, batch, warmup);
-                        double sink = sink(sinkTarget, bootstrap, prefix, rows.size(), batch, warmup);
-                        double store = storeOnly(storeTarget, rows, batch, warmup);
+                        // The three runs take turns at going first: the one after another one inherits its
+                        // dirty pages and the disk's write-back, so a fixed order would favour one of them.
+                        double limit = 0;
+                        double sink = 0;
+                        double store = 0;
+                        for (int turn = 0; turn < 3; turn++) {
+                            switch ((turn + round - 1) % 3) {
+                                case 0 -> limit = baseline(baseTarget, rows, batch, warmup);
+                                case 1 -> sink = sink(sinkTarget, bootstrap, prefix, rows.size(), batch, warmup);
+                                default -> store = storeOnly(storeTarget, rows, batch, warmup);
+                            }
+                        }
+                        if (round <= warmupRounds) {
+                            System.out.printf("%s warm-up round %d (not counted): plain JDBC batch insert %,.0f rows/s, sink %,.0f rows/s, ratio %.2f%n",
+                                    kind, round, limit, sink, sink / limit);
+                            continue;
+                        }
                         limits.add(limit);
                         sinks.add(sink);
                         stores.add(store);
                         System.out.printf("%s round %d: plain JDBC batch insert %,.0f rows/s, sink %,.0f rows/s, ratio %.2f;"
                                 + " reference: the sink's store alone %,.0f rows/s, ratio %.2f%n",
-                                kind, round, limit, sink, sink / limit, store, store / limit);
+                                kind, round - warmupRounds, limit, sink, sink / limit, store, store / limit);
                     } finally {
                         baseTarget.drop();
                         sinkTarget.drop();
