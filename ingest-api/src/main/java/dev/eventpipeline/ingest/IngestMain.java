@@ -1,13 +1,10 @@
 package dev.eventpipeline.ingest;
 
 import dev.eventpipeline.common.config.ConfigSources;
-import dev.eventpipeline.ingest.auth.TokenCommand;
+import dev.eventpipeline.ingest.auth.TokenOptions;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.common.config.ConfigException;
@@ -15,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -66,26 +64,12 @@ public final class IngestMain implements Callable<Integer> {
         static final class Create implements Callable<Integer> {
             @Option(names = "--file", required = true, description = "Token registry (JSON); created if missing.")
             Path file;
-            @Option(names = "--workspace", required = true, description = "Workspace id every record of this token gets.")
-            String workspace;
-            @Option(names = "--app", description = "App id (default: the workspace id); rate limits count per app.")
-            String app;
-            @Option(names = "--scopes", split = ",", defaultValue = "read,write", description = "read and/or write (default: ${DEFAULT-VALUE}).")
-            String[] scopes;
-            @Option(names = "--rate-limit", description = "Calls per minute for this app (default: the service's rate.limit.app.per.minute).")
-            Integer rateLimitPerMinute;
-            @Option(names = "--intercom-version", description = "Intercom-Version recorded when a request sends none (default: the service's).")
-            String intercomVersion;
+            @Mixin
+            TokenOptions token;
 
             @Override
             public Integer call() {
-                Set<String> scopeSet = new LinkedHashSet<>(Arrays.asList(scopes));
-                String token = TokenCommand.createToken(file, workspace, app == null ? workspace : app, scopeSet,
-                        rateLimitPerMinute, intercomVersion);
-                System.out.println(token);
-                System.err.println("Token created for workspace " + workspace + " and stored as a digest in " + file
-                        + ". It is shown only now: keep it secret.");
-                return 0;
+                return token.createIn(file, "");
             }
         }
     }
