@@ -20,6 +20,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -69,6 +70,54 @@ class SinkMainIT {
             assertThat(sink.stop(Duration.ofSeconds(60))).as("exit code after SIGTERM:%n%s", sink.tail()).isEqualTo(143);
             assertThat(sink.output()).contains("event-sink stopped");
             assertThat(committed(group, prefix)).isEqualTo(sent.size());
+        }
+    }
+
+    /**
+     * kill -9 while the jar writes: the database may hold a batch whose offsets were never committed, or a
+     * transaction cut off mid-way (SQLite rolls it back from the WAL at the next open, PostgreSQL when the
+     * connection drops). The restarted jar reads those records again; the oracle is the input.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.eventpipeline.sink.testing.TestDatabase#kinds")
+    void a_jar_killed_while_writing_loses_and_doubles_nothing_after_a_restart(TestDatabase.Kind kind) throws Exception {
+        String prefix = TestTopics.uniquePrefix("sink-kill");
+        String group = "sink-" + UUID.randomUUID();
+        String ws = "ws-" + UUID.randomUUID();
+        List<CleanEvent> sent = EventOracle.events(ws, 6000, EventOracle.seed());
+        List<CleanEvent> beforeKill = sent.subList(0, 4000);
+        SinkFixtures.createTopics(prefix);
+        try (TestDatabase db = TestDatabase.create(kind);
+             KafkaProducer<byte[], byte[]> producer = SinkFixtures.producer(SharedKafka.bootstrapServers())) {
+            SinkFixtures.sendAll(producer, beforeKill.stream().map(e -> eventRecord(prefix, e)).toList());
+            List<String> args = List.of("--set=kafka.bootstrap.servers=" + SharedKafka.bootstrapServers(), "--set=topic.prefix=" + prefix,
+                    "--set=group.id=" + group, "--set=jdbc.url=" + db.jdbcUrl(), "--set=management.port=-1",
+                    // The killed member never leaves the group; the broker's minimum session timeout lets the
+                    // restarted one take its partitions after 6 s instead of 45.
+                    "--set=kafka.session.timeout.ms=6000");
+            // Small batches: 400 transactions (each an fsync or a server commit, then an offset commit) take
+            // far longer than the moment between the first stored row and the kill.
+            List<String> smallBatches = new ArrayList<>(args);
+            smallBatches.add("--set=batch.size=10");
+            String rowsOfWs = "SELECT COUNT(*) FROM events WHERE workspace_id = '" + ws + "'";
+            long storedAtKill;
+            try (ChildJvm sink = ChildJvm.start(List.of("-Xmx256m", "-jar", JAR.toString()), smallBatches, log("killed"))) {
+                await().atMost(AWAIT).pollInterval(Duration.ofMillis(20))
+                        .untilAsserted(() -> assertThat(db.queryLong(rowsOfWs)).as(sink.tail()).isPositive());
+                // 137 = 128 + SIGKILL: no shutdown hook ran.
+                assertThat(sink.kill(Duration.ofSeconds(30))).isEqualTo(137);
+                storedAtKill = db.queryLong(rowsOfWs);
+            }
+            assertThat(storedAtKill).as("killed while writing").isPositive().isLessThan(EventOracle.distinctIds(beforeKill));
+            assertThat(committed(group, prefix)).isLessThan(beforeKill.size());
+
+            SinkFixtures.sendAll(producer, sent.subList(beforeKill.size(), sent.size()).stream().map(e -> eventRecord(prefix, e)).toList());
+            try (ChildJvm restarted = ChildJvm.start(List.of("-Xmx256m", "-jar", JAR.toString()), args, log("restarted"))) {
+                await().atMost(AWAIT.multipliedBy(2)).untilAsserted(() -> assertThat(committed(group, prefix)).isEqualTo(sent.size()));
+                assertThat(restarted.stop(Duration.ofSeconds(60))).isEqualTo(143);
+            }
+            assertThat(db.queryLong(rowsOfWs)).isEqualTo(EventOracle.distinctIds(sent));
+            assertThat(EventOracle.storedSummaries(db, ws)).isEqualTo(EventOracle.summaries(sent));
         }
     }
 
