@@ -2,7 +2,7 @@ package dev.eventpipeline.dedupe.topology;
 
 import java.util.Map;
 import org.apache.kafka.streams.state.RocksDBConfigSetter;
-import org.rocksdb.HashLinkedListMemTableConfig;
+import org.rocksdb.HashSkipListMemTableConfig;
 import org.rocksdb.Options;
 
 /**
@@ -14,10 +14,7 @@ import org.rocksdb.Options;
  * key; with random ids that insert was the largest single cost of the stream thread. Here the memtable
  * is hashed on the event id (the first {@value #EVENT_ID_BYTES} bytes of every key of the window store:
  * the id, then the window's timestamp and sequence number), so an insert or a lookup touches one small
- * bucket; a bloom filter over the memtable's keys answers most misses before that. A bucket is a sorted
- * linked list, not a skip list: it holds one to three keys (an id under up to three window starts), and
- * building a skip list for each new bucket, which is nearly every insert into a fresh memtable, cost more
- * than the insert itself (about 1.5% of the stream thread). The price: the store
+ * bucket; a bloom filter over the memtable's keys answers most misses before that. The price: the store
  * cannot be range-scanned across ids (RocksDB's prefix mode), which nothing here does — {@link
  * DedupeWindow} reads single keys only. Other stores (the definitions, which are iterated) keep Kafka
  * Streams' skip list and get only the bloom filter.
@@ -26,7 +23,7 @@ public final class PointLookupRocksDbConfig implements RocksDBConfigSetter {
 
     /** Share of the write buffer given to the memtable's bloom filter. */
     static final double MEMTABLE_BLOOM_RATIO = 0.1;
-    /** Length of the id at the front of every dedupe-window key ({@code EventKeys.eventIdBytes}, the store key). */
+    /** Length of the id at the front of every dedupe-window key (see {@code EventProcessor#storeKey}). */
     static final int EVENT_ID_BYTES = 16;
     /** Buckets of the hashed memtable: a full 16 MiB memtable holds about 200,000 entries, a few per bucket. */
     static final long MEMTABLE_BUCKETS = 65_536;
@@ -37,9 +34,7 @@ public final class PointLookupRocksDbConfig implements RocksDBConfigSetter {
         options.setMemtablePrefixBloomSizeRatio(MEMTABLE_BLOOM_RATIO);
         if (isDedupeWindowSegment(storeName)) {
             options.useFixedLengthPrefixExtractor(EVENT_ID_BYTES);
-            options.setMemTableConfig(new HashLinkedListMemTableConfig().setBucketCount(MEMTABLE_BUCKETS)
-                    // Logged at every flush otherwise: a walk over all buckets for a log line nobody reads.
-                    .setIfLogBucketDistWhenFlush(false));
+            options.setMemTableConfig(new HashSkipListMemTableConfig().setBucketCount(MEMTABLE_BUCKETS));
             // A hashed memtable takes one writer at a time, which is what a stream task is.
             options.setAllowConcurrentMemtableWrite(false);
         }

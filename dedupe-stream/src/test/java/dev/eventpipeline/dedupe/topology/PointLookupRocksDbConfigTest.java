@@ -30,7 +30,7 @@ class PointLookupRocksDbConfigTest {
         try (Options segment = new Options(); Options definitions = new Options()) {
             new PointLookupRocksDbConfig().setConfig(DedupeTopology.DEDUPE_STORE + ".1700000000000", segment, Map.of());
             new PointLookupRocksDbConfig().setConfig(DedupeTopology.DEFINITION_STORE, definitions, Map.of());
-            assertThat(segment.memTableFactoryName()).isEqualTo("HashLinkedListRepFactory");
+            assertThat(segment.memTableFactoryName()).isEqualTo("HashSkipListRepFactory");
             assertThat(segment.allowConcurrentMemtableWrite()).isFalse();
             // The definitions are iterated (pending keys), so they keep the ordered skip list.
             assertThat(definitions.memTableFactoryName()).isEqualTo("SkipListFactory");
