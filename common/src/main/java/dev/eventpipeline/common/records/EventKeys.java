@@ -3,6 +3,7 @@ package dev.eventpipeline.common.records;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
 
 /**
@@ -29,6 +30,27 @@ public final class EventKeys {
      * created_at (decimal), joined by a 0x00 byte. Any consumer can recompute it; the sink's primary key.
      */
     public static String eventId(String workspaceId, String contactId, String eventName, long createdAt) {
+        return eventId(eventIdBytes(workspaceId, contactId, eventName, createdAt));
+    }
+
+    public static String eventId(RawEvent event) {
+        return eventId(eventIdBytes(event));
+    }
+
+    /**
+     * The 16 bytes behind the id's 32 hex digits: {@code eventId(eventIdBytes(e))} is {@code eventId(e)}. For a
+     * caller that needs both the id and its bytes (dedupe-stream's store key) without hashing or parsing twice.
+     */
+    public static byte[] eventIdBytes(RawEvent event) {
+        return eventIdBytes(event.workspaceId(), event.contact().id(), event.eventName(), event.createdAt());
+    }
+
+    /** The id of {@link #eventIdBytes}. */
+    public static String eventId(byte[] idBytes) {
+        return "ev_" + HEX.formatHex(idBytes);
+    }
+
+    private static byte[] eventIdBytes(String workspaceId, String contactId, String eventName, long createdAt) {
         MessageDigest sha256 = SHA_256.get();
         sha256.reset();
         sha256.update(workspaceId.getBytes(StandardCharsets.UTF_8));
@@ -38,16 +60,19 @@ public final class EventKeys {
         sha256.update(eventName.getBytes(StandardCharsets.UTF_8));
         sha256.update((byte) 0);
         sha256.update(Long.toString(createdAt).getBytes(StandardCharsets.UTF_8));
-        return "ev_" + HEX.formatHex(sha256.digest(), 0, 16);
-    }
-
-    public static String eventId(RawEvent event) {
-        return eventId(event.workspaceId(), event.contact().id(), event.eventName(), event.createdAt());
+        return Arrays.copyOf(sha256.digest(), 16);
     }
 
     /** Key of {@code raw-events} and of {@code event-definitions}. */
     public static String definitionKey(String workspaceId, String eventName) {
         return workspaceId + ":" + eventName;
+    }
+
+    /** Whether {@code key} is {@code definitionKey(workspaceId, eventName)}, without building that key (once per raw record). */
+    public static boolean isDefinitionKey(String key, String workspaceId, String eventName) {
+        int colon = workspaceId.length();
+        return key != null && key.length() == colon + 1 + eventName.length() && key.charAt(colon) == ':'
+                && key.startsWith(workspaceId) && key.endsWith(eventName);
     }
 
     /** Key of {@code clean-events}, {@code duplicate-events} and {@code contacts}. */

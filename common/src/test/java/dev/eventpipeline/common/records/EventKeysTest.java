@@ -19,6 +19,33 @@ class EventKeysTest {
     }
 
     @Test
+    void the_id_bytes_are_the_first_16_bytes_of_the_same_hash() {
+        RawEvent raw = new RawEvent(1, "r1", java.time.Instant.EPOCH, "ws1", "app", "2.10",
+                new ContactRef("c1", ContactRef.ROLE_USER, null, null), "invited-friend", 1_671_028_894L, null);
+        byte[] bytes = EventKeys.eventIdBytes(raw);
+        assertThat(bytes).isEqualTo(java.util.HexFormat.of().parseHex("a78a3a23aa6cd4d9fa2d1d927edf8e18"));
+        assertThat(EventKeys.eventId(bytes)).isEqualTo(EventKeys.eventId(raw)).isEqualTo("ev_a78a3a23aa6cd4d9fa2d1d927edf8e18");
+    }
+
+    @Test
+    void a_definition_key_is_recognised_exactly_when_it_equals_the_built_one() {
+        String[] parts = {"", "a", "ws", "ws:", ":", "a:b", "e", "ev", "\u00e9"};
+        String[] keys = {null, "", ":", "ws:e", "ws:ev", "ws::e", "ws:", ":e", "a:b:e", "a:b:c", "ws:e:", "wse", "\u00e9:\u00e9", "a::"};
+        int matches = 0;
+        for (String workspace : parts) {
+            for (String name : parts) {
+                for (String key : keys) {
+                    boolean expected = EventKeys.definitionKey(workspace, name).equals(key);
+                    assertThat(EventKeys.isDefinitionKey(key, workspace, name)).as("%s / %s / %s", key, workspace, name).isEqualTo(expected);
+                    matches += expected ? 1 : 0;
+                }
+                assertThat(EventKeys.isDefinitionKey(EventKeys.definitionKey(workspace, name), workspace, name)).isTrue();
+            }
+        }
+        assertThat(matches).isGreaterThan(5);
+    }
+
+    @Test
     void ids_computed_on_many_threads_at_once_match_those_computed_on_one() throws Exception {
         int events = 20_000;
         String[] expected = new String[events];

@@ -6,7 +6,6 @@ import dev.eventpipeline.common.records.EventDefinition;
 import dev.eventpipeline.common.records.EventKeys;
 import dev.eventpipeline.common.records.RawEvent;
 import dev.eventpipeline.dedupe.metrics.DedupeMetrics;
-import java.util.HexFormat;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -19,8 +18,6 @@ import org.apache.kafka.streams.processor.api.Record;
  * A clean event may also publish its changed definition; a wall-clock punctuator publishes promotions.
  */
 final class EventProcessor implements Processor<String, RawEvent, String, Object> {
-
-    private static final HexFormat HEX = HexFormat.of();
 
     private final TopologySettings settings;
     private final DedupeMetrics metrics;
@@ -49,11 +46,13 @@ final class EventProcessor implements Processor<String, RawEvent, String, Object
         metrics.processed();
         RawEvent raw = record.value();
         RawEventCheck.requireValid(record.key(), raw);
-        String id = EventKeys.eventId(raw);
+        // The store key is the id's 16 bytes, not its hex text: half the key size in store and changelog.
+        byte[] idBytes = EventKeys.eventIdBytes(raw);
+        String id = EventKeys.eventId(idBytes);
         String contactKey = EventKeys.contactKey(raw.workspaceId(), raw.contact().id());
         long streamTime = context.currentStreamTimeMs();
         long receivedAt = window.receiveTime(record.timestamp(), streamTime);
-        String firstRequestId = window.observe(storeKey(id), receivedAt, raw.requestId(), streamTime);
+        String firstRequestId = window.observe(Bytes.wrap(idBytes), receivedAt, raw.requestId(), streamTime);
         if (firstRequestId != null) {
             metrics.duplicate();
             context.forward(record.withKey(contactKey).withValue(
@@ -85,11 +84,6 @@ final class EventProcessor implements Processor<String, RawEvent, String, Object
         metrics.definitionPublished();
         context.forward(new Record<String, Object>(EventKeys.definitionKey(definition.workspaceId(), definition.eventName()),
                 definition, timestamp), DedupeTopology.DEFINITION_SINK);
-    }
-
-    /** The 16 bytes behind the id's 32 hex digits: half the key size of the hex text, in store and changelog. */
-    private static Bytes storeKey(String eventId) {
-        return Bytes.wrap(HEX.parseHex(eventId, 3, eventId.length()));
     }
 
     @Override

@@ -35,9 +35,8 @@ final class RawEventCheck {
         if (raw.createdAt() < 0) {
             throw new InvalidRawEventException("created_at is negative: " + raw.createdAt());
         }
-        String expectedKey = EventKeys.definitionKey(raw.workspaceId(), raw.eventName());
-        if (!expectedKey.equals(key)) {
-            throw new InvalidRawEventException("key '" + key + "' is not '" + expectedKey
+        if (!EventKeys.isDefinitionKey(key, raw.workspaceId(), raw.eventName())) {
+            throw new InvalidRawEventException("key '" + key + "' is not '" + EventKeys.definitionKey(raw.workspaceId(), raw.eventName())
                     + "' (<workspace_id>:<event_name>): copies of this event could be on another partition");
         }
         if (raw.metadata() != null) {

@@ -1,6 +1,7 @@
 package dev.eventpipeline.dedupe.wire;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.JsonSerializable;
 import dev.eventpipeline.common.json.CanonicalInstants;
@@ -21,6 +22,25 @@ import java.util.Map;
  */
 public final class CleanEventWriter extends StreamingJsonSerializer<CleanEvent> {
 
+    // Field names written from their pre-encoded, quoted bytes: same output, no per-record escaping of the names.
+    private static final SerializedString ID = new SerializedString("id");
+    private static final SerializedString WORKSPACE_ID = new SerializedString("workspace_id");
+    private static final SerializedString EVENT_NAME = new SerializedString("event_name");
+    private static final SerializedString KEY = new SerializedString("key");
+    private static final SerializedString REASON = new SerializedString("reason");
+    private static final SerializedString RECEIVED_AT = new SerializedString("received_at");
+    private static final SerializedString REQUEST_ID = new SerializedString("request_id");
+    private static final SerializedString INTERCOM_VERSION = new SerializedString("intercom_version");
+    private static final SerializedString ROLE = new SerializedString("role");
+    private static final SerializedString USER_ID = new SerializedString("user_id");
+    private static final SerializedString EMAIL = new SerializedString("email");
+    private static final SerializedString TYPE = new SerializedString("type");
+    private static final SerializedString CREATED_AT = new SerializedString("created_at");
+    private static final SerializedString CONTACT = new SerializedString("contact");
+    private static final SerializedString METADATA = new SerializedString("metadata");
+    private static final SerializedString DROPPED_METADATA = new SerializedString("dropped_metadata");
+    private static final SerializedString VALUE = new SerializedString("value");
+
     public CleanEventWriter() {
         super("a clean event");
     }
@@ -28,30 +48,39 @@ public final class CleanEventWriter extends StreamingJsonSerializer<CleanEvent> 
     @Override
     void write(JsonGenerator g, CleanEvent e) throws IOException {
         g.writeStartObject();
-        g.writeStringField("id", e.id());
-        g.writeStringField("workspace_id", e.workspaceId());
-        g.writeStringField("event_name", e.eventName());
-        g.writeNumberField("created_at", e.createdAt());
-        g.writeFieldName("contact");
+        g.writeFieldName(ID);
+        g.writeString(e.id());
+        g.writeFieldName(WORKSPACE_ID);
+        g.writeString(e.workspaceId());
+        g.writeFieldName(EVENT_NAME);
+        g.writeString(e.eventName());
+        g.writeFieldName(CREATED_AT);
+        g.writeNumber(e.createdAt());
+        g.writeFieldName(CONTACT);
         writeContact(g, e.contact());
-        g.writeFieldName("metadata");
+        g.writeFieldName(METADATA);
         writeMetadata(g, e.metadata());
-        g.writeFieldName("dropped_metadata");
+        g.writeFieldName(DROPPED_METADATA);
         if (e.droppedMetadata() == null) {
             g.writeNull();
         } else {
             g.writeStartArray();
             for (DroppedMetadata d : e.droppedMetadata()) {
                 g.writeStartObject();
-                g.writeStringField("key", d.key());
-                g.writeStringField("reason", d.reason());
+                g.writeFieldName(KEY);
+                g.writeString(d.key());
+                g.writeFieldName(REASON);
+                g.writeString(d.reason());
                 g.writeEndObject();
             }
             g.writeEndArray();
         }
-        g.writeStringField("received_at", e.receivedAt() == null ? null : CanonicalInstants.format(e.receivedAt()));
-        g.writeStringField("request_id", e.requestId());
-        g.writeStringField("intercom_version", e.intercomVersion());
+        g.writeFieldName(RECEIVED_AT);
+        g.writeString(e.receivedAt() == null ? null : CanonicalInstants.format(e.receivedAt()));
+        g.writeFieldName(REQUEST_ID);
+        g.writeString(e.requestId());
+        g.writeFieldName(INTERCOM_VERSION);
+        g.writeString(e.intercomVersion());
         g.writeEndObject();
     }
 
@@ -87,10 +116,14 @@ public final class CleanEventWriter extends StreamingJsonSerializer<CleanEvent> 
             return;
         }
         g.writeStartObject();
-        g.writeStringField("id", c.id());
-        g.writeStringField("role", c.role());
-        g.writeStringField("user_id", c.userId());
-        g.writeStringField("email", c.email());
+        g.writeFieldName(ID);
+        g.writeString(c.id());
+        g.writeFieldName(ROLE);
+        g.writeString(c.role());
+        g.writeFieldName(USER_ID);
+        g.writeString(c.userId());
+        g.writeFieldName(EMAIL);
+        g.writeString(c.email());
         g.writeEndObject();
     }
 
@@ -108,8 +141,9 @@ public final class CleanEventWriter extends StreamingJsonSerializer<CleanEvent> 
                 continue;
             }
             g.writeStartObject();
-            g.writeStringField("type", value.type());
-            g.writeFieldName("value");
+            g.writeFieldName(TYPE);
+            g.writeString(value.type());
+            g.writeFieldName(VALUE);
             writeNode(g, value.value());
             g.writeEndObject();
         }
