@@ -23,6 +23,7 @@ public final class SinkConfig extends AbstractConfig {
     public static final String GROUP_ID = "group.id";
     public static final String BATCH_SIZE = "batch.size";
     public static final String BATCH_LINGER = "batch.linger";
+    public static final String OFFSET_COMMIT_INTERVAL = "offset.commit.interval";
     public static final String RETRY_BACKOFF_INITIAL = "retry.backoff.initial";
     public static final String RETRY_BACKOFF_MAX = "retry.backoff.max";
     public static final String DB_CONNECT_TIMEOUT = "db.connect.timeout";
@@ -48,6 +49,11 @@ public final class SinkConfig extends AbstractConfig {
                             + " Larger batches write faster; at most 10000 so one transaction stays small.")
             .define(BATCH_LINGER, Type.STRING, "100ms", Durations.positive(), Importance.MEDIUM,
                     "Longest a record waits in a partly filled batch before the batch is written: the latency the sink adds when traffic is light.")
+            .define(OFFSET_COMMIT_INTERVAL, Type.STRING, "1s", Durations.nonNegative(), Importance.LOW,
+                    "Longest time between offset commits while batches are written: offsets are committed only for"
+                            + " batches already in the database, at most this often, and always before partitions are given"
+                            + " up and at shutdown. After a crash the records of at most this interval are read again (the"
+                            + " store ignores them). 0 commits after every batch.")
             .define(RETRY_BACKOFF_INITIAL, Type.STRING, "200ms", Durations.positive(), Importance.LOW,
                     "First wait before retrying a failed database write; doubles after each failure up to retry.backoff.max.")
             .define(RETRY_BACKOFF_MAX, Type.STRING, "30s", Durations.positive(), Importance.LOW,
@@ -92,6 +98,10 @@ public final class SinkConfig extends AbstractConfig {
 
     public Duration batchLinger() {
         return duration(BATCH_LINGER);
+    }
+
+    public Duration offsetCommitInterval() {
+        return duration(OFFSET_COMMIT_INTERVAL);
     }
 
     public Duration retryBackoffInitial() {

@@ -88,8 +88,8 @@ public final class SinkService implements AutoCloseable {
             SinkLoop loop = new SinkLoop(consumer, deadLetters, Topics.DEAD_LETTER_EVENTS.name(prefix),
                     List.of(Topics.CLEAN_EVENTS.name(prefix), Topics.EVENT_DEFINITIONS.name(prefix)),
                     new EventStore(database), new RecordDecoder(prefix), metrics,
-                    new SinkLoop.Settings(config.batchSize(), config.batchLinger(), config.retryBackoffInitial(),
-                            config.retryBackoffMax(), config.shutdownTimeout()),
+                    new SinkLoop.Settings(config.batchSize(), config.batchLinger(), config.offsetCommitInterval(),
+                            config.retryBackoffInitial(), config.retryBackoffMax(), config.shutdownTimeout()),
                     afterDatabaseCommit);
             SinkService service = new SinkService(config, database, deadLetters, loop, registry);
             service.thread.start();

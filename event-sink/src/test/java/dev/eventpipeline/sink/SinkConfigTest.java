@@ -20,7 +20,18 @@ class SinkConfigTest {
         assertThat(c.groupId()).isEqualTo("event-pipeline-sink");
         assertThat(c.batchSize()).isEqualTo(1000);
         assertThat(c.batchLinger()).isEqualTo(Duration.ofMillis(100));
+        assertThat(c.offsetCommitInterval()).isEqualTo(Duration.ofSeconds(1));
         assertThat(c.managementPort()).isEqualTo(8083);
+    }
+
+    @Test
+    void an_offset_commit_interval_of_zero_means_after_every_batch_and_a_negative_one_is_refused() {
+        assertThat(new SinkConfig(Map.of("offset.commit.interval", "0ms")).offsetCommitInterval()).isZero();
+        assertThat(new SinkConfig(Map.of("offset.commit.interval", "PT0S")).offsetCommitInterval()).isZero();
+        assertThatThrownBy(() -> new SinkConfig(Map.of("offset.commit.interval", "-PT1S")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("offset.commit.interval").hasMessageContaining("zero or more");
+        assertThatThrownBy(() -> new SinkConfig(Map.of("batch.linger", "0ms")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("batch.linger").hasMessageContaining("positive");
     }
 
     @Test

@@ -175,6 +175,39 @@ class SinkFaultsIT {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.eventpipeline.sink.testing.TestDatabase#kinds")
+    void offsets_wait_for_the_commit_interval_but_are_committed_before_partitions_move_and_at_close(TestDatabase.Kind kind)
+            throws Exception {
+        String prefix = TestTopics.uniquePrefix("sink-interval");
+        String ws = "ws-" + UUID.randomUUID();
+        String group = "sink-" + UUID.randomUUID();
+        List<CleanEvent> all = EventOracle.events(ws, 150, EventOracle.seed());
+        List<CleanEvent> first100 = all.subList(0, 100);
+        send(prefix, first100);
+        try (TestDatabase db = TestDatabase.create(kind)) {
+            Map<String, Object> settings = sinkSettings(db, prefix, group);
+            settings.put("batch.size", 25);
+            settings.put("offset.commit.interval", "1h");
+            String rowsOfWs = "SELECT COUNT(*) FROM events WHERE workspace_id = '" + ws + "'";
+            try (SinkService first = SinkService.start(new SinkConfig(settings))) {
+                await().atMost(AWAIT).untilAsserted(() -> assertThat(db.queryLong(rowsOfWs)).isEqualTo(EventOracle.distinctIds(first100)));
+                // Stored, and the hour is not up: nothing committed yet (a crash now would replay all 100, harmlessly).
+                assertThat(committed(group, prefix)).isZero();
+                try (SinkService second = SinkService.start(new SinkConfig(settings))) {
+                    // The second member's arrival makes the first give partitions up: it commits what it stored first.
+                    await().atMost(AWAIT).untilAsserted(() -> assertThat(committed(group, prefix)).isEqualTo(first100.size()));
+                    send(prefix, all.subList(first100.size(), all.size()));
+                    await().atMost(AWAIT).untilAsserted(() -> assertThat(db.queryLong(rowsOfWs)).isEqualTo(EventOracle.distinctIds(all)));
+                    assertThat(committed(group, prefix)).isEqualTo(first100.size());
+                }
+            }
+            // Both stopped cleanly: each committed what it had stored.
+            assertThat(committed(group, prefix)).isEqualTo(all.size());
+            assertStoredExactly(db, ws, all);
+        }
+    }
+
     private static int readyz(SinkService sink) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + sink.managementPort() + "/readyz")).timeout(Duration.ofSeconds(10)).build(),

@@ -37,6 +37,16 @@ public final class Durations {
 
     /** A {@link ConfigDef.Validator} for string keys holding a positive duration. */
     public static ConfigDef.Validator positive() {
+        return validator(false);
+    }
+
+    /** A {@link ConfigDef.Validator} for string keys holding a duration that may be zero. */
+    public static ConfigDef.Validator nonNegative() {
+        return validator(true);
+    }
+
+    private static ConfigDef.Validator validator(boolean zeroAllowed) {
+        String kind = zeroAllowed ? "a duration of zero or more" : "a positive duration";
         return new ConfigDef.Validator() {
             @Override
             public void ensureValid(String name, Object value) {
@@ -46,14 +56,14 @@ public final class Durations {
                 } catch (IllegalArgumentException e) {
                     throw new ConfigException(name, value, e.getMessage());
                 }
-                if (d.isNegative() || d.isZero()) {
-                    throw new ConfigException(name, value, "must be a positive duration");
+                if (d.isNegative() || d.isZero() && !zeroAllowed) {
+                    throw new ConfigException(name, value, "must be " + kind);
                 }
             }
 
             @Override
             public String toString() {
-                return "a positive duration: ISO-8601 (PT24H) or 500ms, 10s, 5m, 24h, 7d";
+                return kind + ": ISO-8601 (PT24H) or 500ms, 10s, 5m, 24h, 7d";
             }
         };
     }

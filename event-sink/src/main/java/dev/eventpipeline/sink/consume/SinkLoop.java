@@ -38,8 +38,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The consumer loop: poll, gather a batch, write it in one database transaction, then commit the
- * offsets of exactly that batch. The order (database first, offsets second) means a crash in between
+ * offsets of what is in the database. The order (database first, offsets second) means a crash in between
  * replays the batch, which the idempotent store absorbs; the reverse order could lose it.
+ *
+ * <p>Offsets are committed at most once per {@code offsetCommitInterval} (and always before partitions
+ * are given up and at a clean stop), not after every batch: each commit is a broker round trip and a
+ * write to {@code __consumer_offsets}, and since replays cost nothing but time, committing after every
+ * batch buys only a shorter replay after a crash. (Kafka Connect's sinks do the same, every 60 s by default.)
  *
  * <p>Two threads: the loop thread owns the consumer (polls, decodes, commits offsets, runs the
  * rebalance callbacks); one writer thread runs the database transaction of one batch at a time, so that
@@ -62,8 +67,8 @@ public final class SinkLoop implements Runnable {
     private static final Duration IN_FLIGHT_POLL_WAIT = Duration.ofMillis(2);
 
     /** Settings of the loop. */
-    public record Settings(
-            int batchSize, Duration linger, Duration backoffInitial, Duration backoffMax, Duration closeTimeout) {}
+    public record Settings(int batchSize, Duration linger, Duration offsetCommitInterval,
+                           Duration backoffInitial, Duration backoffMax, Duration closeTimeout) {}
 
     /** A fault-injection point for tests: runs after the database commit, before the offset commit. */
     public interface AfterDatabaseCommit {
@@ -89,6 +94,10 @@ public final class SinkLoop implements Runnable {
         return t;
     });
     private long bufferStartedNanos;
+    /** Offsets of records already in the database, not committed yet; their count; when offsets were last committed. */
+    private final Map<TopicPartition, OffsetAndMetadata> stored = new HashMap<>();
+    private int storedRecords;
+    private long lastCommitNanos = System.nanoTime();
     private boolean outage;
     private Duration backoff;
     private long nextRetryNanos;
@@ -190,6 +199,9 @@ public final class SinkLoop implements Runnable {
         for (ConsumerRecord<byte[], byte[]> r : records) {
             add(r);
         }
+        if (commitDue()) {
+            commitStored();
+        }
         updateLag();
     }
 
@@ -203,6 +215,9 @@ public final class SinkLoop implements Runnable {
             waitNanos = Math.min(waitNanos, Math.max(0, nextRetryNanos - now));
         } else if (!buffer.isEmpty()) {
             waitNanos = Math.min(waitNanos, Math.max(0, bufferStartedNanos + settings.linger().toNanos() - now));
+        }
+        if (!stored.isEmpty()) {
+            waitNanos = Math.min(waitNanos, Math.max(0, lastCommitNanos + settings.offsetCommitInterval().toNanos() - now));
         }
         return Duration.ofNanos(waitNanos);
     }
@@ -271,9 +286,9 @@ public final class SinkLoop implements Runnable {
     }
 
     /**
-     * The write in flight has finished: on success commit its offsets (the database holds the rows now);
-     * on failure put its records back at the head of the buffer, pause and schedule a retry.
-     * Returns whether it was written.
+     * The write in flight has finished: on success its offsets join those to commit (the database holds
+     * the rows now), committed here if the interval is up; on failure put its records back at the head of
+     * the buffer, pause and schedule a retry. Returns whether it was written.
      *
      * <p>With {@code handOverNext}, a full (or lingered) next batch goes to the writer before the offsets
      * are committed: the commit is a round trip to the broker, and the database would idle through it.
@@ -315,8 +330,27 @@ public final class SinkLoop implements Runnable {
         if (handOverNext && !buffer.isEmpty() && (buffer.size() >= settings.batchSize() || lingerExpired())) {
             submit();
         }
-        commitOffsets(done.offsets(), done.batch().size());
+        // Batches complete in order (one in flight at a time): a later batch's offset replaces an earlier one's.
+        stored.putAll(done.offsets());
+        storedRecords += done.batch().size();
+        if (commitDue()) {
+            commitStored();
+        }
         return true;
+    }
+
+    private boolean commitDue() {
+        return !stored.isEmpty() && System.nanoTime() - lastCommitNanos >= settings.offsetCommitInterval().toNanos();
+    }
+
+    /** Commits the offsets of everything the database holds. */
+    private void commitStored() {
+        if (!stored.isEmpty()) {
+            commitOffsets(new HashMap<>(stored), storedRecords);
+            stored.clear();
+            storedRecords = 0;
+        }
+        lastCommitNanos = System.nanoTime();
     }
 
     private void writeFailed(Throwable e, int records) {
@@ -333,8 +367,17 @@ public final class SinkLoop implements Runnable {
         backoff = min(backoff.multipliedBy(2), settings.backoffMax());
     }
 
-    /** Writes everything read so far, one batch at a time, waiting for each; stops at the first failure. */
+    /**
+     * Writes everything read so far, one batch at a time, waiting for each, and commits the offsets of all
+     * that the database holds; stops writing at the first failure (what was stored before it is committed).
+     */
     private boolean writeAllNow() {
+        boolean written = writeAllBatches();
+        commitStored();
+        return written;
+    }
+
+    private boolean writeAllBatches() {
         if (inFlight != null && !complete(false)) {
             return false;
         }
@@ -386,9 +429,6 @@ public final class SinkLoop implements Runnable {
     }
 
     private void finalFlush() {
-        if (buffer.isEmpty() && inFlight == null) {
-            return;
-        }
         if (!writeAllNow()) {
             LOG.warn("stopping with {} records not written; they stay uncommitted and are read again on restart", buffer.size());
             buffer.clear();
@@ -447,6 +487,7 @@ public final class SinkLoop implements Runnable {
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
             // Lost, not revoked: another member may own them already, so committing is not allowed.
             dropPending(partitions);
+            stored.keySet().removeAll(partitions);
         }
 
         @Override
