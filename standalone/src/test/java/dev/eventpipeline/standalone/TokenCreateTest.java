@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.eventpipeline.ingest.auth.ApiToken;
 import dev.eventpipeline.ingest.auth.TokenRegistry;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import dev.eventpipeline.testing.ConsoleCapture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -21,19 +19,11 @@ class TokenCreateTest {
 
     @Test
     void token_create_writes_the_digest_to_the_data_directory_with_every_option_of_ingest_api() throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrintStream original = System.out;
-        int code;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            code = new CommandLine(new StandaloneMain()).execute("token", "create", "--data-dir", dir.toString(),
-                    "--workspace", "acme", "--app", "billing", "--scopes", "write", "--rate-limit", "600",
-                    "--intercom-version", "2.11");
-        } finally {
-            System.setOut(original);
-        }
-        assertThat(code).isZero();
-        String token = out.toString(StandardCharsets.UTF_8).trim();
+        ConsoleCapture.Result result = ConsoleCapture.run(() -> new CommandLine(new StandaloneMain()).execute("token", "create",
+                "--data-dir", dir.toString(), "--workspace", "acme", "--app", "billing", "--scopes", "write", "--rate-limit", "600",
+                "--intercom-version", "2.11"));
+        assertThat(result.exitCode()).isZero();
+        String token = result.stdout().trim();
         Path file = dir.resolve(TokenCreate.FILE);
         assertThat(Files.readString(file)).doesNotContain(token);
         ApiToken t = TokenRegistry.load(file, null, "dev").authenticate("Bearer " + token).orElseThrow();
@@ -46,16 +36,10 @@ class TokenCreateTest {
 
     @Test
     void an_unknown_scope_fails_the_command_and_writes_nothing() {
-        PrintStream original = System.err;
-        int code;
-        try {
-            System.setErr(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-            code = new CommandLine(new StandaloneMain()).execute("token", "create", "--data-dir", dir.toString(),
-                    "--workspace", "acme", "--scopes", "admin");
-        } finally {
-            System.setErr(original);
-        }
-        assertThat(code).isNotZero();
+        ConsoleCapture.Result result = ConsoleCapture.run(() -> new CommandLine(new StandaloneMain()).execute("token", "create",
+                "--data-dir", dir.toString(), "--workspace", "acme", "--scopes", "admin"));
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(result.stderr()).contains("admin");
         assertThat(dir.resolve(TokenCreate.FILE)).doesNotExist();
     }
 }
