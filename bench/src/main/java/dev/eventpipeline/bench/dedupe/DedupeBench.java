@@ -53,23 +53,20 @@ import org.apache.kafka.streams.Topology;
  *
  * <pre>
  * java -cp bench/target/bench.jar dev.eventpipeline.bench.dedupe.DedupeBench [--events 300000] [--duplicates 0.10]
- *      [--partitions 4] [--rounds 3] [--threads 1] [--variants bytes-passthrough,json-passthrough,dedupe,naive]
+ *      [--partitions 4] [--rounds 3] [--warmups 3] [--max-warmups 6] [--jit-quiet 0.03] [--threads 1]
+ *      [--variants bytes-passthrough,json-passthrough,dedupe,naive]
  *      [--kafka.some.client.setting value ...]
  * </pre>
  *
  * Each round runs four topologies from the start of the input, each under a fresh application id: a
  * pass-through of bytes, a pass-through through the topic serdes (the baseline of the target, see
- * {@link #VARIANTS}), the dedupe topology, and the textbook window-store recipe. A run's rate is measured
+ * {@link #VARIANTS}), the dedupe topology, and the textbook window-store recipe, each in a JVM of its own
+ * ({@link TopologyFork}) while this one keeps the broker and measures. A run's rate is measured
  * between its first and last offset commit. Ratios are per round, and the medians over the rounds are
  * reported. After the last round the dedupe window store's bytes on disk are divided by the number of
  * distinct events.
  */
 public final class DedupeBench {
-
-    /** {@code --kafka.x value} options: Kafka client settings applied to both topologies alike. */
-    private static final Map<String, Object> clientOverrides = new HashMap<>();
-    /** Stream threads of both topologies (--threads). */
-    private static int threads = 1;
 
     private DedupeBench() {}
 
@@ -80,9 +77,13 @@ public final class DedupeBench {
         int partitions = Integer.parseInt(opts.getOrDefault("partitions", "4"));
         int rounds = Integer.parseInt(opts.getOrDefault("rounds", "3"));
         int warmups = Integer.parseInt(opts.getOrDefault("warmups", "3"));
+        int maxWarmups = Math.max(warmups, Integer.parseInt(opts.getOrDefault("max-warmups", "6")));
+        double jitQuiet = Double.parseDouble(opts.getOrDefault("jit-quiet", "0.03"));
         long seed = Long.parseLong(opts.getOrDefault("seed", "42"));
-        threads = Integer.parseInt(opts.getOrDefault("threads", "1"));
+        int threads = Integer.parseInt(opts.getOrDefault("threads", "1"));
         List<String> variants = List.of(opts.getOrDefault("variants", String.join(",", VARIANTS)).split(","));
+        // --kafka.x value: Kafka client settings applied to all topologies alike.
+        Map<String, String> clientOverrides = new HashMap<>();
         opts.forEach((k, v) -> {
             if (k.startsWith("kafka.")) {
                 clientOverrides.put(k, v);
@@ -106,36 +107,68 @@ public final class DedupeBench {
             System.out.printf("input: %,d raw events (%,d distinct, %.1f%% duplicates), %d partitions, avg value %d bytes, seed %d%n",
                     events, input.distinct, 100.0 * (events - input.distinct) / events, partitions, input.averageValueBytes(), seed);
             produce(bootstrap, rawTopic, input.records(rawTopic));
-
-            // Every round runs all four topologies in turn, so that a neighbour's load hits each of them alike.
-            // The first --warmups rounds (numbered up to 0) are not counted: the JIT keeps compiling for about
-            // three rounds, on one of the two cores, and the topology with the most code would pay for it.
-            Map<String, List<Double>> rates = new LinkedHashMap<>();
-            Map<String, List<Double>> cpu = new LinkedHashMap<>();
-            for (String variant : variants) {
-                rates.put(variant, new ArrayList<>());
-                cpu.put(variant, new ArrayList<>());
-            }
-            long storeBytes = 0;
-            for (int round = 1 - warmups; round <= rounds; round++) {
+            ForkSettings forkSettings = new ForkSettings(bootstrap, prefix, work, threads, clientOverrides);
+            Map<String, TopologyFork> forks = new LinkedHashMap<>();
+            long storeBytes;
+            try {
                 for (String variant : variants) {
-                    Run run = run(bootstrap, work, prefix, variant + "-" + round, events, variant);
-                    System.out.printf("round %d%s %-17s %,9.0f events/s, process CPU %5.1f us/event%n", round,
-                            round <= 0 ? " (warm-up)" : "", variant, run.eventsPerSecond(), run.cpuMicrosPerEvent());
-                    if (round > 0) {
-                        rates.get(variant).add(run.eventsPerSecond());
-                        // As a rate: events per CPU-second, so that the same ratio code applies.
-                        cpu.get(variant).add(1e6 / run.cpuMicrosPerEvent());
-                    }
+                    forks.put(variant, TopologyFork.start(forkSettings.toArgs(variant)));
                 }
-                if (round > 0) {
-                    storeBytes = bytesUnder(work.resolve("state-dedupe-" + round), DedupeTopology.DEDUPE_STORE);
+                storeBytes = measure(forks, bootstrap, prefix, events, rounds, warmups, maxWarmups, jitQuiet, work);
+            } finally {
+                for (TopologyFork fork : forks.values()) {
+                    fork.close();
                 }
             }
-            report(rates, cpu, rounds);
             System.out.printf("dedupe window store on disk: %,d bytes for %,d distinct events = %.1f bytes per distinct event%n",
                     storeBytes, input.distinct, (double) storeBytes / input.distinct);
         }
+    }
+
+    /** The warm-up and measured rounds; returns the dedupe window store's bytes on disk after the last round. */
+    private static long measure(Map<String, TopologyFork> forks, String bootstrap, String prefix, int events, int rounds,
+                                int warmups, int maxWarmups, double jitQuiet, Path work) throws Exception {
+        List<String> variants = List.copyOf(forks.keySet());
+        // Every round runs all four topologies in turn, so that a neighbour's load hits each of them alike.
+        // Warm-up rounds are not counted: on two cores the JIT compiles on one core for many rounds, and the
+        // topology with the most code pays for it in both its rate and its CPU. At least --warmups of them,
+        // then more until a whole round spent less than --jit-quiet of its measured time compiling (at most
+        // --max-warmups): a slower machine needs more of them than a faster one.
+        Map<String, List<Double>> rates = new LinkedHashMap<>();
+        Map<String, List<Double>> cpu = new LinkedHashMap<>();
+        for (String variant : variants) {
+            rates.put(variant, new ArrayList<>());
+            cpu.put(variant, new ArrayList<>());
+        }
+        long storeBytes = 0;
+        int warm = 0;
+        boolean jitBusy = true;
+        while (warm < warmups || (jitBusy && warm < maxWarmups)) {
+            warm++;
+            double compiling = 0;
+            double measured = 0;
+            for (String variant : variants) {
+                Run run = run(forks.get(variant), bootstrap, prefix, variant + "-w" + warm, events);
+                print("warm-up " + warm, variant, run);
+                compiling += run.jitSeconds();
+                measured += run.seconds();
+            }
+            jitBusy = compiling > jitQuiet * measured;
+        }
+        System.out.printf("after %d warm-up rounds the JIT %s%n", warm,
+                jitBusy ? "was still compiling (raise --max-warmups); the rounds below pay for it" : "was quiet");
+        for (int round = 1; round <= rounds; round++) {
+            for (String variant : variants) {
+                Run run = run(forks.get(variant), bootstrap, prefix, variant + "-" + round, events);
+                print("round " + round, variant, run);
+                rates.get(variant).add(run.eventsPerSecond());
+                // As a rate: events per CPU-second, so that the same ratio code applies.
+                cpu.get(variant).add(1e6 / run.cpuMicrosPerEvent());
+            }
+            storeBytes = bytesUnder(work.resolve("state-dedupe-" + round), DedupeTopology.DEDUPE_STORE);
+        }
+        report(rates, cpu, rounds);
+        return storeBytes;
     }
 
     /**
@@ -179,8 +212,16 @@ public final class DedupeBench {
         }
     }
 
-    /** One run: its steady rate and the process CPU it spent per event in the same interval. */
-    private record Run(double eventsPerSecond, double cpuMicrosPerEvent) {}
+    /**
+     * One run: its steady rate, the process CPU it spent per event in the same interval, that interval, and
+     * how long the JIT compiled during it (compiler threads, whose CPU the process CPU includes).
+     */
+    private record Run(double eventsPerSecond, double cpuMicrosPerEvent, double seconds, double jitSeconds) {}
+
+    private static void print(String round, String variant, Run run) {
+        System.out.printf("%-11s %-17s %,9.0f events/s, process CPU %5.1f us/event, JIT compiling %4.1f%% of the time%n",
+                round, variant, run.eventsPerSecond(), run.cpuMicrosPerEvent(), 100 * run.jitSeconds() / run.seconds());
+    }
 
     private static double medianRatio(List<Double> a, List<Double> b) {
         List<Double> ratios = new ArrayList<>();
@@ -197,46 +238,83 @@ public final class DedupeBench {
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
-    /**
-     * Runs one topology over the whole input under a fresh application id and returns its steady rate: the
-     * records committed between the group's first offset commit and its last, over the time between them.
-     * Start-up (group join, assignment, store creation) and the first commit interval fall outside, so a
-     * fast topology is not charged a fixed cost that a slow one hides in its longer run.
-     */
-    private static Run run(String bootstrap, Path work, String prefix, String name, int events, String variant)
-            throws Exception {
+    /** What a fork needs to build a topology's Kafka Streams: where the broker and the work directory are. */
+    record ForkSettings(String bootstrap, String prefix, Path work, int threads, Map<String, String> clientOverrides) {
+
+        List<String> toArgs(String variant) {
+            List<String> out = new ArrayList<>(List.of(variant, "--bootstrap", bootstrap, "--prefix", prefix,
+                    "--work", work.toString(), "--threads", Integer.toString(threads)));
+            clientOverrides.forEach((k, v) -> out.addAll(List.of("--" + k, v)));
+            return out;
+        }
+
+        static ForkSettings parse(String[] args) {
+            Map<String, String> opts = options(java.util.Arrays.copyOfRange(args, 1, args.length));
+            Map<String, String> overrides = new HashMap<>();
+            opts.forEach((k, v) -> {
+                if (k.startsWith("kafka.")) {
+                    overrides.put(k, v);
+                }
+            });
+            return new ForkSettings(opts.get("bootstrap"), opts.get("prefix"), Path.of(opts.get("work")),
+                    Integer.parseInt(opts.get("threads")), overrides);
+        }
+    }
+
+    private static DedupeConfig config(ForkSettings fork, String name) {
         Map<String, Object> settings = new HashMap<>();
-        settings.put(KafkaSettings.BOOTSTRAP_SERVERS, bootstrap);
-        settings.put(KafkaSettings.TOPIC_PREFIX, prefix);
+        settings.put(KafkaSettings.BOOTSTRAP_SERVERS, fork.bootstrap());
+        settings.put(KafkaSettings.TOPIC_PREFIX, fork.prefix());
         settings.put(DedupeConfig.APPLICATION_ID, "bench-" + name);
-        settings.put(DedupeConfig.STATE_DIR, work.resolve("state-" + name).toString());
-        settings.put(DedupeConfig.NUM_STREAM_THREADS, threads);
-        settings.putAll(clientOverrides);
-        DedupeConfig config = new DedupeConfig(settings);
-        TopologySettings topologySettings = DedupeService.settings(config, DedupeMetrics.discarding());
-        Properties props = DedupeService.streamsProperties(config, topologySettings);
-        Topology topology = switch (variant) {
+        settings.put(DedupeConfig.STATE_DIR, fork.work().resolve("state-" + name).toString());
+        settings.put(DedupeConfig.NUM_STREAM_THREADS, fork.threads());
+        settings.putAll(fork.clientOverrides());
+        return new DedupeConfig(settings);
+    }
+
+    /** The service's own Streams settings, for every topology alike. */
+    static Properties streamsProperties(ForkSettings fork, String name) {
+        DedupeConfig config = config(fork, name);
+        return DedupeService.streamsProperties(config, DedupeService.settings(config, DedupeMetrics.discarding()));
+    }
+
+    static Topology topology(ForkSettings fork, String variant, String name) {
+        DedupeConfig config = config(fork, name);
+        String prefix = fork.prefix();
+        return switch (variant) {
             case "bytes-passthrough" -> passThrough(prefix);
             case "json-passthrough" -> ReferenceTopologies.jsonPassThrough(prefix);
             case "naive" -> ReferenceTopologies.naiveWindowStoreDedupe(prefix, config.dedupeWindow());
-            case "dedupe" -> DedupeTopology.build(topologySettings);
+            case "dedupe" -> DedupeTopology.build(DedupeService.settings(config, DedupeMetrics.discarding()));
             default -> throw new IllegalArgumentException(variant);
         };
+    }
 
-        KafkaStreams streams = new KafkaStreams(topology, props);
-        streams.start();
+    /**
+     * Runs one topology over the whole input under a fresh application id, in its fork, and returns its steady
+     * rate: the records committed between the group's first offset commit and its last, over the time between
+     * them. Start-up (group join, assignment, store creation) and the first commit interval fall outside, so a
+     * fast topology is not charged a fixed cost that a slow one hides in its longer run. CPU is this JVM's (the
+     * broker) plus the fork's over the same interval; so is the JIT's compile time.
+     */
+    private static Run run(TopologyFork fork, String bootstrap, String prefix, String name, int events) throws Exception {
+        fork.run(name);
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
             String rawTopic = Topics.RAW_EVENTS.name(prefix);
             Map<TopicPartition, Long> end = endOffsets(admin, rawTopic);
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
             long firstAt = 0;
             long cpuAtFirst = 0;
+            long[] forkAtFirst = null;
+            long jitAtFirst = 0;
             long firstCommitted = 0;
             long committed;
             while ((committed = committed(admin, "bench-" + name, end)) < events) {
                 if (firstAt == 0 && committed > 0) {
                     firstAt = System.nanoTime();
                     cpuAtFirst = processCpuNanos();
+                    forkAtFirst = fork.stats();
+                    jitAtFirst = jitMillis();
                     firstCommitted = committed;
                 }
                 if (System.nanoTime() > deadline) {
@@ -249,11 +327,13 @@ public final class DedupeBench {
                 throw new IllegalStateException(name + ": all input committed at the first look; use more --events");
             }
             long elapsed = System.nanoTime() - firstAt;
-            long cpu = processCpuNanos() - cpuAtFirst;
+            long[] forkAtEnd = fork.stats();
+            long cpu = processCpuNanos() - cpuAtFirst + forkAtEnd[0] - forkAtFirst[0];
+            long jit = forkAtEnd[1] - forkAtFirst[1] + jitMillis() - jitAtFirst;
             long counted = events - firstCommitted;
-            return new Run(counted / seconds(elapsed), cpu / 1e3 / counted);
+            return new Run(counted / seconds(elapsed), cpu / 1e3 / counted, seconds(elapsed), jit / 1e3);
         } finally {
-            streams.close(Duration.ofMinutes(1));
+            fork.closeTopology();
         }
     }
 
@@ -317,6 +397,11 @@ public final class DedupeBench {
     private static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
+    }
+
+    /** The JIT's accumulated compile time, summed over its compiler threads. */
+    private static long jitMillis() {
+        return java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
     }
 
     private static double seconds(long nanos) {
