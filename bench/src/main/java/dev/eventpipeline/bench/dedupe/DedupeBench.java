@@ -1,5 +1,8 @@
 package dev.eventpipeline.bench.dedupe;
 
+import static dev.eventpipeline.bench.Medians.median;
+import static dev.eventpipeline.bench.Medians.medianRatio;
+
 import dev.eventpipeline.bench.WorkDirectory;
 import dev.eventpipeline.common.config.KafkaSettings;
 import dev.eventpipeline.common.json.Json;
@@ -221,21 +224,6 @@ public final class DedupeBench {
     private static void print(String round, String variant, Run run) {
         System.out.printf("%-11s %-17s %,9.0f events/s, process CPU %5.1f us/event, JIT compiling %4.1f%% of the time%n",
                 round, variant, run.eventsPerSecond(), run.cpuMicrosPerEvent(), 100 * run.jitSeconds() / run.seconds());
-    }
-
-    private static double medianRatio(List<Double> a, List<Double> b) {
-        List<Double> ratios = new ArrayList<>();
-        for (int i = 0; i < a.size(); i++) {
-            ratios.add(a.get(i) / b.get(i));
-        }
-        return median(ratios);
-    }
-
-    private static double median(List<Double> values) {
-        List<Double> sorted = new ArrayList<>(values);
-        sorted.sort(null);
-        int n = sorted.size();
-        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
     /** What a fork needs to build a topology's Kafka Streams: where the broker and the work directory are. */
