@@ -382,13 +382,13 @@ public final class DedupeBench {
         }
     }
 
-    private static long processCpuNanos() {
+    static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
     }
 
     /** The JIT's accumulated compile time, summed over its compiler threads. */
-    private static long jitMillis() {
+    static long jitMillis() {
         return java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
     }
 
