@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -59,7 +60,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * <p>A reference, once per round: the sink's own {@code EventStore} writing the same rows with no Kafka in
  * the way (see {@link #storeOnly}), the ceiling of the sink's ratio.
  *
- * <p>Options ({@code key=value}): {@code events} (100000), {@code batch} (1000), {@code warmup}
+ * <p>Options ({@code key=value}): {@code events} (200000: tables of 70 to 90 MB, which outgrow SQLite's
+ * default page cache, as any production table does, though not yet PostgreSQL's default {@code shared_buffers};
+ * see {@link #tableBytes}), {@code batch} (1000), {@code warmup}
  * (10% of events), {@code contacts} (2000), {@code partitions} (3), {@code databases}
  * (sqlite,postgresql), {@code rounds} (3, medians reported; in each round the baseline, the sink and the
  * store-alone reference take turns at going first), {@code warmupRounds} (1 per database, run and printed
@@ -78,7 +81,7 @@ public final class SinkBench {
             }
             opts.put(a.substring(0, eq), a.substring(eq + 1));
         }
-        int events = Integer.parseInt(opts.getOrDefault("events", "100000"));
+        int events = Integer.parseInt(opts.getOrDefault("events", "200000"));
         int batch = Integer.parseInt(opts.getOrDefault("batch", "1000"));
         int warmup = Integer.parseInt(opts.getOrDefault("warmup", Integer.toString(events / 10)));
         int contacts = Integer.parseInt(opts.getOrDefault("contacts", "2000"));
@@ -113,6 +116,7 @@ public final class SinkBench {
                 List<Double> limits = new ArrayList<>();
                 List<Double> sinks = new ArrayList<>();
                 List<Double> stores = new ArrayList<>();
+                System.out.printf("%s: page cache of the database %s%n", kind, pageCache(kind, dir, postgres));
                 for (int round = 1; round <= warmupRounds + rounds; round++) {
                     Target baseTarget = target(kind, dir, postgres, "base");
                     Target sinkTarget = target(kind, dir, postgres, "sink");
@@ -139,8 +143,8 @@ public final class SinkBench {
                         sinks.add(sink);
                         stores.add(store);
                         System.out.printf("%s round %d: plain JDBC batch insert %,.0f rows/s, sink %,.0f rows/s, ratio %.2f;"
-                                + " reference: the sink's store alone %,.0f rows/s, ratio %.2f%n",
-                                kind, round - warmupRounds, limit, sink, sink / limit, store, store / limit);
+                                + " reference: the sink's store alone %,.0f rows/s, ratio %.2f; the sink's tables at the end %.0f MB%n",
+                                kind, round - warmupRounds, limit, sink, sink / limit, store, store / limit, tableBytes(sinkTarget) / 1e6);
                     } finally {
                         baseTarget.drop();
                         sinkTarget.drop();
@@ -162,6 +166,41 @@ public final class SinkBench {
                 + " reference: the sink's store alone, rows/s | its ratio |");
         System.out.println("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
         table.forEach(System.out::println);
+    }
+
+    /**
+     * The size of a target's tables with their indexes. How the ratio comes out depends on it: while the
+     * tables fit the database's page cache (SQLite's 2 MiB by default, PostgreSQL's {@code shared_buffers})
+     * a write costs little but CPU, and the sink's own per-row work weighs more against the plain insert's.
+     */
+    private static long tableBytes(Target target) throws SQLException {
+        String sql = SqlDialect.of(target.url()) == SqlDialect.SQLITE
+                ? "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()"
+                : "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                        + " WHERE n.nspname = current_schema() AND c.relkind = 'r'";
+        try (Connection c = DriverManager.getConnection(target.url());
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** What the database caches of its pages, as it reports it. */
+    private static String pageCache(String kind, Path dir, String postgres) throws SQLException {
+        Target t = target(kind, dir, postgres, "cache");
+        try (Database db = Database.open(t.url(), "", "", Duration.ofSeconds(5));
+             Connection c = db.connection();
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery(kind.equals("sqlite") ? "PRAGMA cache_size" : "SHOW shared_buffers")) {
+            rs.next();
+            String value = rs.getString(1);
+            // SQLite: a negative cache_size is in KiB, a positive one in pages.
+            return kind.equals("sqlite") ? "cache_size " + value + (value.startsWith("-") ? " (KiB)" : " (pages)")
+                    : "shared_buffers " + value;
+        } finally {
+            t.drop();
+        }
     }
 
     /** A fresh, migrated database (an SQLite file, or a new PostgreSQL schema). */
