@@ -116,12 +116,14 @@ public final class SinkBench {
                 List<Double> limits = new ArrayList<>();
                 List<Double> sinks = new ArrayList<>();
                 List<Double> stores = new ArrayList<>();
-                System.out.printf("%s: page cache of the database %s%n", kind, pageCache(kind, dir, postgres));
                 for (int round = 1; round <= warmupRounds + rounds; round++) {
                     Target baseTarget = target(kind, dir, postgres, "base");
                     Target sinkTarget = target(kind, dir, postgres, "sink");
                     Target storeTarget = target(kind, dir, postgres, "store");
                     try {
+                        if (round == 1) {
+                            System.out.printf("%s: page cache of the database %s%n", kind, pageCache(sinkTarget));
+                        }
                         // The three runs take turns at going first: the one after another one inherits its
                         // dirty pages and the disk's write-back, so a fixed order would favour one of them.
                         double limit = 0;
@@ -174,32 +176,28 @@ public final class SinkBench {
      * a write costs little but CPU, and the sink's own per-row work weighs more against the plain insert's.
      */
     private static long tableBytes(Target target) throws SQLException {
-        String sql = SqlDialect.of(target.url()) == SqlDialect.SQLITE
+        return Long.parseLong(queryOne(target, SqlDialect.of(target.url()) == SqlDialect.SQLITE
                 ? "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()"
                 : "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-                        + " WHERE n.nspname = current_schema() AND c.relkind = 'r'";
+                        + " WHERE n.nspname = current_schema() AND c.relkind = 'r'"));
+    }
+
+    /** What the database caches of its pages, as it reports it (the sink's pool leaves both at their defaults). */
+    private static String pageCache(Target target) throws SQLException {
+        if (SqlDialect.of(target.url()) == SqlDialect.SQLITE) {
+            String value = queryOne(target, "PRAGMA cache_size");
+            // A negative cache_size is in KiB, a positive one in pages.
+            return "cache_size " + value + (value.startsWith("-") ? " (KiB)" : " (pages)");
+        }
+        return "shared_buffers " + queryOne(target, "SHOW shared_buffers");
+    }
+
+    private static String queryOne(Target target, String sql) throws SQLException {
         try (Connection c = DriverManager.getConnection(target.url());
              Statement s = c.createStatement();
              ResultSet rs = s.executeQuery(sql)) {
             rs.next();
-            return rs.getLong(1);
-        }
-    }
-
-    /** What the database caches of its pages, as it reports it. */
-    private static String pageCache(String kind, Path dir, String postgres) throws SQLException {
-        Target t = target(kind, dir, postgres, "cache");
-        try (Database db = Database.open(t.url(), "", "", Duration.ofSeconds(5));
-             Connection c = db.connection();
-             Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery(kind.equals("sqlite") ? "PRAGMA cache_size" : "SHOW shared_buffers")) {
-            rs.next();
-            String value = rs.getString(1);
-            // SQLite: a negative cache_size is in KiB, a positive one in pages.
-            return kind.equals("sqlite") ? "cache_size " + value + (value.startsWith("-") ? " (KiB)" : " (pages)")
-                    : "shared_buffers " + value;
-        } finally {
-            t.drop();
+            return rs.getString(1);
         }
     }
 
