@@ -1,5 +1,6 @@
 package dev.eventpipeline.ingest.auth;
 
+import dev.eventpipeline.ingest.api.IntercomVersions;
 import dev.eventpipeline.common.json.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -42,7 +43,7 @@ public final class TokenCommand {
                 throw new IllegalArgumentException("unknown scope '" + scope + "': use read and/or write");
             }
         }
-        if (intercomVersion != null && !dev.eventpipeline.ingest.http.IntercomVersions.isValid(intercomVersion)) {
+        if (intercomVersion != null && !IntercomVersions.isValid(intercomVersion)) {
             throw new IllegalArgumentException("unknown Intercom-Version '" + intercomVersion + "'");
         }
         String token = newToken();

@@ -3,7 +3,7 @@ package dev.eventpipeline.ingest.validation;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.eventpipeline.ingest.http.ApiError;
+import dev.eventpipeline.ingest.api.ApiError;
 import java.math.BigInteger;
 import java.net.URI;
 import java.net.URISyntaxException;

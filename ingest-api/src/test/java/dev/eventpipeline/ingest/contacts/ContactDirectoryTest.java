@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.eventpipeline.common.records.Contact;
-import dev.eventpipeline.ingest.http.ApiException;
+import dev.eventpipeline.ingest.api.ApiException;
 import dev.eventpipeline.ingest.validation.EventRequest;
 import java.time.Clock;
 import java.time.Instant;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.eventpipeline.ingest.http.ApiError;
+import dev.eventpipeline.ingest.api.ApiError;
 import dev.eventpipeline.ingest.http.StrictJson;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

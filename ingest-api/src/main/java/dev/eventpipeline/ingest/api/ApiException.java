@@ -1,4 +1,4 @@
-package dev.eventpipeline.ingest.http;
+package dev.eventpipeline.ingest.api;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -101,5 +101,33 @@ public final class ApiException extends RuntimeException {
 
     public static ApiException serverError() {
         return new ApiException(500, ApiError.of("server_error", "Internal server error"));
+    }
+
+    /**
+     * The answer for a bare status that no handler chose a code for: Jetty's own refusals (431, 414, a
+     * malformed request line) and Javalin's (405, an unmatched route). The one status-to-code table; the
+     * factories above are the statuses our handlers choose themselves. {@code message} is used for 4xx
+     * when given; a 5xx never shows internal detail.
+     */
+    public static ApiException forStatus(int status, String message) {
+        String code = switch (status) {
+            case 400 -> "parameter_invalid";
+            case 404 -> "not_found";
+            case 405 -> "method_not_allowed";
+            case 408 -> "request_timeout";
+            case 413, 414, 431 -> "request_too_large";
+            case 415 -> "unsupported_media_type";
+            case 503 -> "service_unavailable";
+            default -> status >= 500 ? "server_error" : "client_error";
+        };
+        String text = status >= 500 ? "Internal server error" : message != null && !message.isBlank() ? message : switch (status) {
+            case 404 -> "Resource Not Found";
+            case 405 -> "Method Not Allowed";
+            case 408 -> "The request was not received in time";
+            case 414 -> "Request URI is too long";
+            case 431 -> "Request headers are too large";
+            default -> "Malformed request";
+        };
+        return new ApiException(status, ApiError.of(code, text));
     }
 }

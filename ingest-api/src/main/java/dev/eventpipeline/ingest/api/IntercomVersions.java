@@ -1,4 +1,4 @@
-package dev.eventpipeline.ingest.http;
+package dev.eventpipeline.ingest.api;
 
 import java.util.LinkedHashSet;
 import java.util.Set;

@@ -1,4 +1,4 @@
-package dev.eventpipeline.ingest.http;
+package dev.eventpipeline.ingest.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 

@@ -1,0 +1,84 @@
+package dev.eventpipeline.ingest.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.eventpipeline.common.json.Json;
+import dev.eventpipeline.common.records.Contact;
+import dev.eventpipeline.common.records.ContactRef;
+import dev.eventpipeline.ingest.api.ApiException;
+import dev.eventpipeline.ingest.auth.ApiToken;
+import dev.eventpipeline.ingest.contacts.ContactDirectory;
+import dev.eventpipeline.ingest.publish.EventLog;
+import io.javalin.http.Context;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
+
+/** {@code POST /contacts} and {@code GET /contacts/{id}}: the subset of Intercom's contacts API the events need. */
+final class ContactHandlers {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Admission admission;
+    private final int bodyLimit;
+    private final ContactDirectory contacts;
+    private final EventLog log;
+    private final StoredAnswers answers;
+    private final Clock clock;
+
+    ContactHandlers(Admission admission, int bodyLimit, ContactDirectory contacts, EventLog log, StoredAnswers answers, Clock clock) {
+        this.admission = admission;
+        this.bodyLimit = bodyLimit;
+        this.contacts = contacts;
+        this.log = log;
+        this.answers = answers;
+        this.clock = clock;
+    }
+
+    /** {@code POST /contacts}: {@code 200} with the contact once Kafka has it; a taken {@code external_id} is {@code 409}. */
+    void create(Context ctx) {
+        Call call = admission.admit(ctx, ApiToken.WRITE);
+        JsonNode body = RequestBodies.readJson(ctx, bodyLimit);
+        String role = RequestBodies.optionalString(body, "role");
+        if (role == null) {
+            role = ContactRef.ROLE_USER;
+        } else if (!role.equals(ContactRef.ROLE_USER) && !role.equals(ContactRef.ROLE_LEAD)) {
+            throw ApiException.invalidParameter("role", "role must be 'user' or 'lead'");
+        }
+        String externalId = RequestBodies.optionalString(body, "external_id");
+        String email = RequestBodies.optionalString(body, "email");
+        String name = RequestBodies.optionalString(body, "name");
+        if (role.equals(ContactRef.ROLE_USER) && externalId == null && email == null) {
+            throw ApiException.notFoundParameter(null, "A user needs external_id or email");
+        }
+        String workspace = call.workspaceId();
+        String id = HexFormat.of().formatHex(randomBytes(12));
+        boolean reserved = role.equals(ContactRef.ROLE_USER) && externalId != null;
+        if (reserved && !contacts.reserveExternalId(workspace, externalId, id)) {
+            throw ApiException.conflict("A contact matching those details already exists with external_id " + externalId);
+        }
+        Contact contact = new Contact(Contact.TYPE, id, workspace, role, externalId, email, name, clock.instant().getEpochSecond());
+        CompletableFuture<Void> stored = log.appendContact(contact).whenComplete((v, e) -> {
+            if (e == null) {
+                contacts.put(contact); // read-your-writes: usable by the next request on this instance
+            }
+            if (reserved) {
+                contacts.releaseExternalId(workspace, externalId);
+            }
+        });
+        answers.whenStored(ctx, stored, () -> ctx.status(200).contentType("application/json").result(Json.toBytes(contact)));
+    }
+
+    /** {@code GET /contacts/{id}}: the contact of this token's workspace, or {@code 404}. */
+    void get(Context ctx) {
+        Call call = admission.admit(ctx, ApiToken.READ);
+        Contact contact = contacts.byId(call.workspaceId(), ctx.pathParam("id")).orElseThrow(ApiException::userNotFound);
+        ctx.status(200).contentType("application/json").result(Json.toBytes(contact));
+    }
+
+    private static byte[] randomBytes(int n) {
+        byte[] b = new byte[n];
+        RANDOM.nextBytes(b);
+        return b;
+    }
+}
