@@ -4,11 +4,7 @@ import dev.eventpipeline.common.records.Contact;
 import dev.eventpipeline.common.records.ContactRef;
 import dev.eventpipeline.ingest.api.ApiException;
 import dev.eventpipeline.ingest.validation.EventRequest;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,8 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Filled by {@link ContactTopicLoader} (every instance's view converges on the topic) and, for
  * read-your-writes, by this instance's own acknowledged writes. In {@code trust} mode an unknown
- * {@code user_id} or email becomes a user whose id is a hash of the workspace and that identifier, so
- * every instance creating it concurrently creates the same contact and de-duplication agrees.
+ * {@code user_id} or email becomes a user whose id is derived from the workspace and that identifier
+ * ({@link ContactIds}), so every instance creating it concurrently creates the same contact and
+ * de-duplication agrees. {@code POST /contacts} derives a user's id from its {@code external_id} the same way.
  */
 public final class ContactDirectory implements ContactResolver {
 
@@ -68,24 +65,10 @@ public final class ContactDirectory implements ContactResolver {
 
     private Contact trustedUser(String workspaceId, EventRequest request) {
         String id = request.userId() != null
-                ? derivedId(workspaceId, "user_id", request.userId())
-                : derivedId(workspaceId, "email", WorkspaceContacts.normaliseEmail(request.email()));
+                ? ContactIds.forExternalId(workspaceId, request.userId())
+                : ContactIds.forEmail(workspaceId, request.email());
         return new Contact(Contact.TYPE, id, workspaceId, ContactRef.ROLE_USER, request.userId(), request.email(), null,
                 clock.instant().getEpochSecond());
-    }
-
-    /** 24 hex digits, like Intercom's ids: SHA-256 over workspace, identifier kind and value, 0x00-separated. */
-    static String derivedId(String workspaceId, String kind, String value) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            for (String part : new String[] {workspaceId, kind, value}) {
-                sha.update(part.getBytes(StandardCharsets.UTF_8));
-                sha.update((byte) 0);
-            }
-            return HexFormat.of().formatHex(sha.digest(), 0, 12);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
-        }
     }
 
     static ContactRef ref(Contact c) {

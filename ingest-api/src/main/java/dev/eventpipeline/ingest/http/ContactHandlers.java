@@ -7,6 +7,7 @@ import dev.eventpipeline.common.records.ContactRef;
 import dev.eventpipeline.ingest.api.ApiException;
 import dev.eventpipeline.ingest.auth.ApiToken;
 import dev.eventpipeline.ingest.contacts.ContactDirectory;
+import dev.eventpipeline.ingest.contacts.ContactIds;
 import dev.eventpipeline.ingest.publish.EventLog;
 import io.javalin.http.Context;
 import java.security.SecureRandom;
@@ -14,7 +15,13 @@ import java.time.Clock;
 import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
 
-/** {@code POST /contacts} and {@code GET /contacts/{id}}: the subset of Intercom's contacts API the events need. */
+/**
+ * {@code POST /contacts} and {@code GET /contacts/{id}}: the subset of Intercom's contacts API the events need.
+ *
+ * <p>{@code 409} for a user whose {@code external_id} this instance already knows. Across instances the
+ * guarantee is one contact per {@code external_id}, not one {@code 200}: two creates racing on two
+ * instances may both answer {@code 200}, with the same id; the topic keeps the later record's fields.
+ */
 final class ContactHandlers {
 
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -52,8 +59,12 @@ final class ContactHandlers {
             throw ApiException.notFoundParameter(null, "A user needs external_id or email");
         }
         String workspace = call.workspaceId();
-        String id = HexFormat.of().formatHex(randomBytes(12));
         boolean reserved = role.equals(ContactRef.ROLE_USER) && externalId != null;
+        // A user's id is derived from its external_id: two instances creating the same user at the same
+        // moment (neither has read the other's record yet) both write one key of the compacted topic, so
+        // the workspace ends with one contact, and both answers name it. Everything else has a random id.
+        String id = reserved ? ContactIds.forExternalId(workspace, externalId) : HexFormat.of().formatHex(randomBytes(12));
+        // On this instance the view (and the reservation of a create still waiting for Kafka) answer 409 at once.
         if (reserved && !contacts.reserveExternalId(workspace, externalId, id)) {
             throw ApiException.conflict("A contact matching those details already exists with external_id " + externalId);
         }
