@@ -32,6 +32,7 @@ public final class IngestConfig extends AbstractConfig {
     public static final String LIMIT_BULK_ITEMS = "limits.bulk.max.items";
     public static final String RATE_LIMIT_APP_PER_MINUTE = "rate.limit.app.per.minute";
     public static final String RATE_LIMIT_WORKSPACE_PER_MINUTE = "rate.limit.workspace.per.minute";
+    public static final String RATE_LIMIT_SYNC_INTERVAL = "rate.limit.sync.interval";
     public static final String PRODUCE_TIMEOUT = "produce.timeout";
     public static final String PRODUCE_MAX_BLOCK = "produce.max.block";
     public static final String PRODUCE_LINGER = "produce.linger";
@@ -76,6 +77,10 @@ public final class IngestConfig extends AbstractConfig {
                     "Calls per minute per app (token) when the token sets none; enforced as ceil(n/6) per 10-second window (Intercom).")
             .define(RATE_LIMIT_WORKSPACE_PER_MINUTE, Type.INT, 25_000, Range.atLeast(6), Importance.MEDIUM,
                     "Calls per minute per workspace, shared by all its apps; enforced as ceil(n/6) per 10-second window.")
+            // The limits are the app's and the workspace's, shared by every instance: each sees the others'
+            // calls this much (plus Kafka's delivery) late, which is how far together they may overshoot.
+            .define(RATE_LIMIT_SYNC_INTERVAL, Type.STRING, "50ms", syncInterval(), Importance.LOW,
+                    "How often this instance tells the others (through the rate-limit-usage topic) how many calls it admitted in the current 10-second window, 10ms to 1s. All instances together may admit what arrives at the others within about this long (plus Kafka's delivery) beyond a limit.")
             .define(PRODUCE_TIMEOUT, Type.STRING, "5s", Durations.positive(), Importance.MEDIUM,
                     "How long a write may wait for Kafka's acknowledgement (the producer's delivery.timeout.ms) before the request gets 503.")
             .define(PRODUCE_MAX_BLOCK, Type.STRING, "1s", Durations.positive(), Importance.LOW,
@@ -86,6 +91,23 @@ public final class IngestConfig extends AbstractConfig {
                     "Write requests waiting for Kafka at once; beyond it new writes get 503 at once, so memory stays bounded.")
             .define(RAW_EVENTS_RETENTION, Type.STRING, "8d", Durations.positive(), Importance.LOW,
                     "retention.ms of raw-events when this service creates it: must outlast the de-duplication window (default 7d) so a restored dedupe-stream can re-read it.");
+
+    private static ConfigDef.Validator syncInterval() {
+        return (name, value) -> {
+            try {
+                java.time.Duration d = Durations.parse((String) value);
+                if (d.toMillis() < 10 || d.toMillis() > 1_000) {
+                    throw new ConfigException(name, value, "must be between 10ms and 1s");
+                }
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(name, value, e.getMessage());
+            }
+        };
+    }
+
+    public Duration rateLimitSyncInterval() {
+        return Durations.parse(getString(RATE_LIMIT_SYNC_INTERVAL));
+    }
 
     private static ConfigDef.Validator nonNegativeDuration() {
         return (name, value) -> {

@@ -38,8 +38,7 @@ final class Admission {
         }
         ApiToken token = tokens.authenticate(ctx.header("Authorization")).orElseThrow(ApiException::unauthorized);
         int appLimit = token.rateLimitPerMinute() == null ? limits.appCallsPerWindow() : RateLimiter.perWindow(token.rateLimitPerMinute());
-        RateLimiter.Decision d = rateLimiter.acquire(token.workspaceId() + '\u0000' + token.appId(), appLimit,
-                token.workspaceId(), limits.workspaceCallsPerWindow());
+        RateLimiter.Decision d = rateLimiter.acquire(token.workspaceId(), token.appId(), appLimit, limits.workspaceCallsPerWindow());
         ctx.header("X-RateLimit-Limit", Integer.toString(d.limit()));
         ctx.header("X-RateLimit-Remaining", Integer.toString(d.remaining()));
         ctx.header("X-RateLimit-Reset", Long.toString(d.resetEpochSeconds()));
