@@ -1,4 +1,4 @@
-package dev.eventpipeline.dedupe.topology;
+package dev.eventpipeline.common.metadata;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,8 +11,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The hand-written link check against its definition, the {@link java.net.URI} parse
- * ({@link MetadataTypes#isHttpUrlByUriParse}): the fast path may only vouch for texts the URI accepts,
- * and {@link MetadataTypes#isHttpUrl} must answer as the URI does for every text.
+ * ({@link MetadataShapes#isHttpUrlByUriParse}): the fast path may only vouch for texts the URI accepts,
+ * and {@link MetadataShapes#isHttpUrl} must answer as the URI does for every text.
  */
 class HttpUrlCheckTest {
 
@@ -41,9 +41,9 @@ class HttpUrlCheckTest {
             "http://e.org/:@&=+$,;/", "http://e.org/?;/?:@&=+$,[]", "https://e.org/a/b;p?q#f", "HTTPS://A.B:1/%AF%af",
     })
     void answers_as_the_uri_parse_for_edge_cases(String text) {
-        assertThat(MetadataTypes.isHttpUrl(text)).isEqualTo(MetadataTypes.isHttpUrlByUriParse(text));
+        assertThat(MetadataShapes.isHttpUrl(text)).isEqualTo(MetadataShapes.isHttpUrlByUriParse(text));
         if (vouchedForByFastPath(text)) {
-            assertThat(MetadataTypes.isHttpUrlByUriParse(text)).isTrue();
+            assertThat(MetadataShapes.isHttpUrlByUriParse(text)).isTrue();
         }
     }
 
@@ -64,9 +64,9 @@ class HttpUrlCheckTest {
         List<String> disagreements = new ArrayList<>();
         for (int i = 0; i < 300_000; i++) {
             String text = generate(random);
-            boolean expected = MetadataTypes.isHttpUrlByUriParse(text);
+            boolean expected = MetadataShapes.isHttpUrlByUriParse(text);
             boolean plain = vouchedForByFastPath(text);
-            if (MetadataTypes.isHttpUrl(text) != expected || plain && !expected) {
+            if (MetadataShapes.isHttpUrl(text) != expected || plain && !expected) {
                 disagreements.add(text);
             }
             links += expected ? 1 : 0;
@@ -82,9 +82,9 @@ class HttpUrlCheckTest {
     /** Whether the hand-written check alone says "link" (after the same prefix test as {@code isHttpUrl}). */
     private static boolean vouchedForByFastPath(String text) {
         if (text.regionMatches(true, 0, "http://", 0, 7)) {
-            return MetadataTypes.isPlainHttpUrl(text, 7);
+            return MetadataShapes.isPlainHttpUrl(text, 7);
         }
-        return text.regionMatches(true, 0, "https://", 0, 8) && MetadataTypes.isPlainHttpUrl(text, 8);
+        return text.regionMatches(true, 0, "https://", 0, 8) && MetadataShapes.isPlainHttpUrl(text, 8);
     }
 
     private static final String[] SCHEMES = {"http://", "https://", "HTTP://", "Https://", "httpſ://", "http:/", "http:", "ftp://", ""};

@@ -1,4 +1,4 @@
-package dev.eventpipeline.dedupe.topology;
+package dev.eventpipeline.common.metadata;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,7 +8,7 @@ import dev.eventpipeline.common.records.MetadataType;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-class MetadataTypesTest {
+class MetadataShapesTest {
 
     @ParameterizedTest(name = "{0} = {1} is {2}")
     @CsvSource(delimiter = '|', value = {
@@ -25,9 +25,10 @@ class MetadataTypesTest {
             "signup_date  | \"2024-01-01\"                                 | STRING",
             "order        | {\"url\":\"https://e.org/o\",\"value\":\"x\"}  | RICH_LINK",
             "price        | {\"amount\":100,\"currency\":\"eur\"}          | MONETARY_AMOUNT",
+            "price        | {\"amount\":100,\"currency\":\"EUR\"}          | MONETARY_AMOUNT",
     })
     void value_shapes_map_to_intercom_types(String key, String json, MetadataType expected) throws Exception {
-        assertThat(MetadataTypes.typeOf(key, Json.mapper().readTree(json))).isEqualTo(expected);
+        assertThat(MetadataShapes.typeOf(key, Json.mapper().readTree(json))).isEqualTo(expected);
     }
 
     @ParameterizedTest(name = "{0} is no metadata value")
@@ -41,10 +42,13 @@ class MetadataTypesTest {
             "{\"amount\":1.5,\"currency\":\"eur\"}",
             "{\"amount\":100,\"currency\":\"euro\"}",
             "{\"amount\":100,\"currency\":\"eur\",\"x\":1}",
+            "{\"amount\":100,\"currency\":\"xyz\"}",
+            "{\"amount\":100,\"currency\":\"eu1\"}",
+            "1e400",
     })
     void unsupported_shapes_have_no_type(String json) throws Exception {
         JsonNode value = Json.mapper().readTree(json);
-        assertThat(MetadataTypes.typeOf("k", value)).isNull();
-        assertThat(MetadataTypes.describeUnsupported(value)).isNotBlank();
+        assertThat(MetadataShapes.typeOf("k", value)).isNull();
+        assertThat(MetadataShapes.problemWith(value)).isNotBlank();
     }
 }

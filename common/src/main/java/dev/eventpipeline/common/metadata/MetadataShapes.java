@@ -1,27 +1,51 @@
-package dev.eventpipeline.dedupe.topology;
+package dev.eventpipeline.common.metadata;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventpipeline.common.records.MetadataType;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.Currency;
 import java.util.Iterator;
 import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
- * Intercom's metadata types, decided by the value's shape: {@code date} where the key ends in
- * {@code _date} and the value is an integer; {@code link} where a string is an absolute http(s) URL;
- * {@code rich_link} and {@code monetary_amount} by their two fields; otherwise {@code string} or {@code number}.
+ * The one rule set for metadata values (http-api.md, "Metadata values"; pipeline.md, "Types"), used by
+ * ingest-api to answer 400 and by dedupe-stream to type a value and to dead-letter a record another
+ * producer wrote with a shape ingest-api would have refused.
+ *
+ * <p>A value is a string, a finite number, a rich link (exactly {@code url}, an absolute http or https
+ * URL with a host, and {@code value}, a string) or a monetary amount (exactly {@code amount}, a positive
+ * integer of cents, and {@code currency}, an ISO 4217 code, stored lower-case). Its type: {@code date}
+ * where the key ends in {@code _date} and the value is an integer; {@code link} where a string is an
+ * absolute http(s) URL; {@code rich_link} and {@code monetary_amount} by shape; else {@code string} or
+ * {@code number}.
  */
-public final class MetadataTypes {
+public final class MetadataShapes {
 
-    private MetadataTypes() {}
+    /** Intercom tracks at most ten keys per event definition and keeps the first ten of one request. */
+    public static final int MAX_KEYS = 10;
+    /** Longest metadata key, in characters (code points). */
+    public static final int MAX_KEY_CHARS = 255;
 
-    /** The type of {@code value}, or {@code null} when no metadata value may have that shape. */
+    private static final Set<String> CURRENCIES = Currency.getAvailableCurrencies().stream()
+            .map(Currency::getCurrencyCode).collect(Collectors.toUnmodifiableSet());
+    private static final String NESTED = "nested JSON structure is not supported";
+
+    private MetadataShapes() {}
+
+    /** The type of {@code value} under {@code key}, or {@code null} when no metadata value may have that shape. */
     public static MetadataType typeOf(String key, JsonNode value) {
         if (value.isTextual()) {
             return isHttpUrl(value.textValue()) ? MetadataType.LINK : MetadataType.STRING;
         }
         if (value.isNumber()) {
+            if (!isFinite(value)) {
+                return null;
+            }
             return key.endsWith("_date") && value.isIntegralNumber() ? MetadataType.DATE : MetadataType.NUMBER;
         }
         if (value.isObject() && value.size() == 2) {
@@ -33,24 +57,73 @@ public final class MetadataTypes {
             JsonNode amount = value.get("amount");
             JsonNode currency = value.get("currency");
             if (amount != null && currency != null) {
-                return amount.isIntegralNumber() && amount.canConvertToLong() && amount.longValue() > 0
-                        && currency.isTextual() && currency.textValue().matches("[A-Za-z]{3}")
-                        ? MetadataType.MONETARY_AMOUNT : null;
+                return isPositiveCents(amount) && isCurrency(currency) ? MetadataType.MONETARY_AMOUNT : null;
             }
         }
         return null;
     }
 
-    /** Why {@code value} is no metadata value, for a dead letter's detail. */
-    public static String describeUnsupported(JsonNode value) {
+    /** Why {@code value} is no metadata value (the 400's message, a dead letter's detail), or null when it is one. */
+    public static String problemWith(JsonNode value) {
+        if (value.isTextual()) {
+            return null;
+        }
+        if (value.isNumber()) {
+            return isFinite(value) ? null : "metadata numbers must be finite";
+        }
         if (value.isObject()) {
+            if (value.size() == 2 && value.has("url") && value.has("value")) {
+                return typeOf("", value) != null ? null : "a rich link needs 'url' (an http or https URL) and 'value' (a string)";
+            }
+            if (value.size() == 2 && value.has("amount") && value.has("currency")) {
+                return typeOf("", value) != null ? null
+                        : "a monetary amount needs 'amount' (a positive integer of cents) and 'currency' (an ISO 4217 code)";
+            }
             StringBuilder fields = new StringBuilder();
             for (Iterator<String> it = value.fieldNames(); it.hasNext(); ) {
                 fields.append(fields.length() == 0 ? "" : ",").append(it.next());
             }
-            return "an object with fields [" + fields + "] is neither a rich link {url,value} nor a monetary amount {amount,currency}";
+            return NESTED + ": an object with fields [" + fields + "] is neither a rich link {url,value} nor a monetary amount {amount,currency}";
         }
-        return "a " + value.getNodeType().name().toLowerCase(Locale.ROOT) + " is not a metadata value";
+        if (value.isBoolean()) {
+            return NESTED + " (booleans are not a metadata type)";
+        }
+        return NESTED + " (a " + value.getNodeType().name().toLowerCase(Locale.ROOT) + " is not a metadata value)";
+    }
+
+    /** Whether a key may name a metadata value: 1 to {@link #MAX_KEY_CHARS} characters. */
+    public static boolean isValidKey(String key) {
+        return !key.isEmpty() && key.codePointCount(0, key.length()) <= MAX_KEY_CHARS;
+    }
+
+    /** The value as stored: currencies lower-case; every other value exactly as sent (numbers keep their digits). */
+    public static JsonNode normalised(JsonNode value) {
+        if (value.isObject() && value.size() == 2 && value.has("currency") && value.has("amount")) {
+            String currency = value.get("currency").textValue();
+            String lower = currency.toLowerCase(Locale.ROOT);
+            if (!lower.equals(currency)) {
+                ObjectNode money = JsonNodeFactory.instance.objectNode();
+                money.set("amount", value.get("amount"));
+                money.put("currency", lower);
+                return money;
+            }
+        }
+        return value;
+    }
+
+    private static boolean isFinite(JsonNode number) {
+        // Big decimals and integers beyond double range are finite as text but cannot be read as numbers by
+        // most consumers; Intercom's numbers are doubles.
+        return Double.isFinite(number.doubleValue());
+    }
+
+    private static boolean isPositiveCents(JsonNode amount) {
+        return amount.isIntegralNumber() && amount.canConvertToLong() && amount.longValue() > 0;
+    }
+
+    private static boolean isCurrency(JsonNode currency) {
+        return currency.isTextual() && currency.textValue().length() == 3
+                && CURRENCIES.contains(currency.textValue().toUpperCase(Locale.ROOT));
     }
 
     static boolean isHttpUrl(String text) {
