@@ -94,6 +94,14 @@ final class DefinitionTracker {
                 metadata.put(name, new TypedValue(type.wireName(), MetadataShapes.normalised(value)));
             }
         }
+        // Keys past the tenth of the request never reached the definition (ingest-api left them out of
+        // metadata); they are dropped for the same reason as keys past the definition's tenth.
+        for (String ignored : raw.ignoredMetadataKeys()) {
+            if (dropped.isEmpty()) {
+                dropped = new ArrayList<>();
+            }
+            dropped.add(new DroppedMetadata(ignored, DroppedMetadata.KEY_QUOTA_EXCEEDED));
+        }
         EventDefinition changedDefinition = null;
         if (changed) {
             changedDefinition = new EventDefinition(raw.workspaceId(), raw.eventName(),

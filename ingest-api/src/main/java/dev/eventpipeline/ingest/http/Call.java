@@ -19,6 +19,6 @@ record Call(ApiToken token, String intercomVersion) {
     /** The accepted request of raw-events for one validated event of this call. */
     RawEvent rawEvent(String requestId, Instant receivedAt, ContactRef contact, EventRequest r) {
         return new RawEvent(RawEvent.CURRENT_VERSION, requestId, receivedAt, token.workspaceId(), token.appId(), intercomVersion,
-                contact, r.eventName(), r.createdAt(), r.metadata());
+                contact, r.eventName(), r.createdAt(), r.metadata(), r.ignoredMetadataKeys());
     }
 }

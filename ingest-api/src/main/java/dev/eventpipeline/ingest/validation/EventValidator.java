@@ -54,11 +54,11 @@ public final class EventValidator {
         if (userId == null && id == null && email == null && errors.stream().noneMatch(e -> isIdentifier(e.field()))) {
             errors.add(new ApiError("parameter_not_found", "One of user_id, id or email is required", null));
         }
-        ObjectNode metadata = metadata(body.get("metadata"), errors);
+        Metadata metadata = metadata(body.get("metadata"), errors);
         if (!errors.isEmpty()) {
             return new Result(null, errors);
         }
-        return new Result(new EventRequest(eventName, createdAt, userId, id, email, metadata), List.of());
+        return new Result(new EventRequest(eventName, createdAt, userId, id, email, metadata.kept(), metadata.ignored()), List.of());
     }
 
     private static boolean isIdentifier(String field) {
@@ -117,22 +117,31 @@ public final class EventValidator {
         return value.isEmpty() ? null : value;
     }
 
-    private static ObjectNode metadata(JsonNode node, List<ApiError> errors) {
+    /** The kept metadata (the first ten non-null keys, in sent order) and the keys past the tenth. */
+    private record Metadata(ObjectNode kept, List<String> ignored) {}
+
+    private static Metadata metadata(JsonNode node, List<ApiError> errors) {
         ObjectNode kept = JsonNodeFactory.instance.objectNode();
+        List<String> ignored = new ArrayList<>();
         if (node == null || node.isNull()) {
-            return kept;
+            return new Metadata(kept, ignored);
         }
         if (!node.isObject()) {
             errors.add(new ApiError("parameter_invalid", "metadata must be a JSON object", "metadata"));
-            return kept;
+            return new Metadata(kept, ignored);
         }
         Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
-        while (fields.hasNext() && kept.size() < MAX_METADATA_KEYS) {
+        while (fields.hasNext()) {
             Map.Entry<String, JsonNode> entry = fields.next();
             String key = entry.getKey();
             JsonNode value = entry.getValue();
             if (value.isNull()) {
                 continue; // Intercom: a null value drops the key; it does not use up one of the ten.
+            }
+            if (kept.size() >= MAX_METADATA_KEYS) {
+                // Intercom keeps the first ten and ignores the rest, unchecked; we name them (http-api.md).
+                ignored.add(key);
+                continue;
             }
             String field = "metadata." + key;
             if (!MetadataShapes.isValidKey(key)) {
@@ -146,6 +155,6 @@ public final class EventValidator {
             }
             kept.set(key, MetadataShapes.normalised(value));
         }
-        return kept;
+        return new Metadata(kept, ignored);
     }
 }
