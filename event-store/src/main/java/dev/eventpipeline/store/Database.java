@@ -1,4 +1,4 @@
-package dev.eventpipeline.sink.store;
+package dev.eventpipeline.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
@@ -17,7 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The sink's database: a small connection pool for one JDBC URL, SQLite or PostgreSQL, and the
+ * The store's database: a small connection pool for one JDBC URL, SQLite or PostgreSQL, and the
  * versioned migrations (Flyway, {@code db/migration/<vendor>/V<n>__*.sql}) applied at start-up.
  */
 public final class Database implements AutoCloseable {

@@ -1,8 +1,8 @@
-package dev.eventpipeline.sink.store;
+package dev.eventpipeline.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.eventpipeline.sink.testing.TestDatabase;
+import dev.eventpipeline.testing.TestDatabase;
 import java.time.Duration;
 import java.util.List;
 import org.flywaydb.core.Flyway;
@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class MigrationsIT {
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.eventpipeline.sink.testing.TestDatabase#kinds")
+    @MethodSource("dev.eventpipeline.testing.TestDatabase#kinds")
     void migrating_twice_is_a_no_op_and_creates_the_three_tables(TestDatabase.Kind kind) throws Exception {
         try (TestDatabase db = TestDatabase.create(kind)) {
             for (int i = 0; i < 2; i++) {
