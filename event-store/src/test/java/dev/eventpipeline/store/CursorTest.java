@@ -34,6 +34,13 @@ class CursorTest {
         }
     }
 
+    /** The wire format of docs/event-store.md, computed outside Java: version 1, created_at big-endian, the id's bytes. */
+    @Test
+    void encodes_the_documented_bytes() {
+        assertThat(SAMPLE.eventId()).isEqualTo("ev_951b5a63778fc8b603ad073ebc2b6824");
+        assertThat(SAMPLE.encode()).isEqualTo("AQAAAABjmeCelRtaY3ePyLYDrQc-vCtoJA");
+    }
+
     @Test
     void is_opaque_and_url_safe() {
         String text = SAMPLE.encode();
