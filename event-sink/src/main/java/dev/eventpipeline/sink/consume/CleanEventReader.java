@@ -6,7 +6,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.eventpipeline.common.json.CanonicalInstants;
 import dev.eventpipeline.common.json.Json;
-import dev.eventpipeline.sink.store.EventStore.EventRow;
+import dev.eventpipeline.store.EventStore.EventRow;
 import java.io.IOException;
 import java.io.StringWriter;
 

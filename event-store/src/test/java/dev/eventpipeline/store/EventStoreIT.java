@@ -1,12 +1,12 @@
-package dev.eventpipeline.sink.store;
+package dev.eventpipeline.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.eventpipeline.common.records.CleanEvent;
-import dev.eventpipeline.sink.store.EventStore.EventRow;
-import dev.eventpipeline.sink.store.EventStore.WriteResult;
-import dev.eventpipeline.sink.testing.EventOracle;
-import dev.eventpipeline.sink.testing.TestDatabase;
+import dev.eventpipeline.store.EventStore.EventRow;
+import dev.eventpipeline.store.EventStore.WriteResult;
+import dev.eventpipeline.testing.EventOracle;
+import dev.eventpipeline.testing.TestDatabase;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -23,7 +23,7 @@ class EventStoreIT {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.eventpipeline.sink.testing.TestDatabase#kinds")
+    @MethodSource("dev.eventpipeline.testing.TestDatabase#kinds")
     void counts_and_summarises_exactly_the_new_rows_across_replays_and_copies_within_a_batch(TestDatabase.Kind kind) throws Exception {
         long seed = EventOracle.seed();
         List<CleanEvent> all = EventOracle.events("w", 600, seed); // about one in five a copy of an earlier event

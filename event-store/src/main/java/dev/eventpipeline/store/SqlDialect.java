@@ -1,4 +1,4 @@
-package dev.eventpipeline.sink.store;
+package dev.eventpipeline.store;
 
 import java.time.Instant;
 import java.time.ZoneOffset;

@@ -1,4 +1,4 @@
-package dev.eventpipeline.sink.store;
+package dev.eventpipeline.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

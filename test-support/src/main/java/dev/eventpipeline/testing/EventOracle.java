@@ -1,4 +1,4 @@
-package dev.eventpipeline.sink.testing;
+package dev.eventpipeline.testing;
 
 import dev.eventpipeline.common.records.CleanEvent;
 import java.util.ArrayList;
@@ -10,7 +10,7 @@ import java.util.Random;
 import java.util.TreeMap;
 
 /**
- * Seeded input for sink tests and what the database must hold after it: one row per distinct event
+ * Seeded input for store and sink tests and what the database must hold after it: one row per distinct event
  * id, and per contact and event name the count of distinct events with their smallest and largest
  * created_at. The seed is printed; set {@code -Dsink.test.seed=N} to replay a run.
  */
@@ -33,7 +33,7 @@ public final class EventOracle {
             if (!out.isEmpty() && random.nextInt(5) == 0) {
                 out.add(out.get(random.nextInt(out.size())));
             } else {
-                out.add(SinkFixtures.event(workspace, "c" + random.nextInt(7), "e" + random.nextInt(3),
+                out.add(CleanEvents.event(workspace, "c" + random.nextInt(7), "e" + random.nextInt(3),
                         1_700_000_000L + random.nextInt(1_000_000)));
             }
         }

@@ -1,4 +1,4 @@
-package dev.eventpipeline.sink.testing;
+package dev.eventpipeline.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -32,7 +32,7 @@ public abstract class TestDatabase implements AutoCloseable {
     public static final String POSTGRES_ENV = "SINK_TEST_POSTGRES_URL";
     public static final String DEFAULT_POSTGRES_URL = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
 
-    /** The argument source of every sink test: one case per database. */
+    /** The argument source of every store and sink test: one case per database. */
     public static Stream<Named<Kind>> kinds() {
         return Stream.of(Named.of("sqlite", Kind.SQLITE), Named.of("postgresql", Kind.POSTGRESQL));
     }

@@ -1,4 +1,4 @@
-package dev.eventpipeline.sink.testing;
+package dev.eventpipeline.testing;
 
 import java.io.IOException;
 import java.io.InputStream;

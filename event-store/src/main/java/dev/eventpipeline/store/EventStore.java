@@ -1,4 +1,4 @@
-package dev.eventpipeline.sink.store;
+package dev.eventpipeline.store;
 
 import dev.eventpipeline.common.json.Json;
 import dev.eventpipeline.common.records.CleanEvent;
