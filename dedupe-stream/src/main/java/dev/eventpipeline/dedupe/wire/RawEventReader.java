@@ -302,7 +302,8 @@ public final class RawEventReader implements Deserializer<RawEvent> {
                     default -> throw NOT_CANONICAL;
                 };
             case VALUE_NUMBER_FLOAT:
-                return NODES.numberNode(p.getDoubleValue());
+                // Exact, as the mapper reads floats: 3.670 keeps its digits on the way to clean-events.
+                return NODES.numberNode(p.getDecimalValue());
             case VALUE_TRUE:
                 return NODES.booleanNode(true);
             case VALUE_FALSE:
