@@ -24,8 +24,6 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartitionInfo;
-import org.apache.kafka.common.errors.GroupIdNotFoundException;
-import org.apache.kafka.common.errors.TransactionalIdNotFoundException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,7 +52,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
     public static final int MIN_IN_SYNC_REPLICAS = 2;
 
     private static final Duration POLL = Duration.ofMillis(200);
-    private static final String WARM_UP_ID = "embedded-kafka-cluster-warm-up";
+    private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration KILL_TIMEOUT = Duration.ofSeconds(30);
     // Enough for a controlled shutdown that can still be approved (a second or two, more on a busy
     // machine); beyond it the node is waiting for a controller that is gone.
@@ -142,9 +140,8 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
 
     /**
      * Starts every node that is not running, all at once (a node's start completes only once a majority
-     * of voters is up), and waits until the cluster is healthy: every node registered, the offsets and
-     * transaction-state topics created and every partition fully in sync. Fails with the log of the
-     * node that did not come up.
+     * of voters is up), and waits until the cluster is healthy: every node registered and every
+     * partition fully in sync. Fails with the log of the node that did not come up.
      */
     public synchronized EmbeddedKafkaCluster start() {
         long started = System.nanoTime();
@@ -160,7 +157,6 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
             for (int id : starting) {
                 nodes.get(id - 1).awaitReady(deadline);
             }
-            createInternalTopics(remaining(deadline));
             awaitHealthy(remaining(deadline));
         } catch (RuntimeException e) {
             close();
@@ -338,31 +334,6 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
     }
 
     /**
-     * Makes the broker create the offsets and transaction-state topics now, with all nodes up. Kafka
-     * creates each on first use with replication factor 3 and refuses to while fewer than 3 brokers are
-     * registered, so without this the first consumer group or transaction during a node's outage would
-     * wait for the node to return.
-     */
-    private void createInternalTopics(Duration timeout) {
-        try (Admin admin = admin(timeout)) {
-            // Finding a group's coordinator creates __consumer_offsets, a transaction's __transaction_state;
-            // the coordinator then answers that it knows no such group or transactional id.
-            expectNotFound(admin.describeConsumerGroups(List.of(WARM_UP_ID)).all(), GroupIdNotFoundException.class, timeout);
-            expectNotFound(admin.describeTransactions(List.of(WARM_UP_ID)).all(), TransactionalIdNotFoundException.class, timeout);
-        }
-    }
-
-    private static void expectNotFound(KafkaFuture<?> lookup, Class<? extends Exception> notFound, Duration timeout) {
-        try {
-            get(lookup, timeout);
-        } catch (IllegalStateException e) {
-            if (!notFound.isInstance(e.getCause())) {
-                throw e;
-            }
-        }
-    }
-
-    /**
      * Asks {@code problem} until it answers null (all is well) or the deadline passes; it answers what
      * is still wrong, which the failure then names. Bounded polling: Kafka has no way to be told when
      * an ISR changes, short of reading its metadata log.
@@ -439,32 +410,25 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
     }
 
     private Admin admin() {
-        return admin(Duration.ofSeconds(10));
-    }
-
-    private Admin admin(Duration apiTimeout) {
         Map<String, Object> conf = new HashMap<>();
         conf.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-        // Short requests so that a poll against a node that just died fails over to another quickly.
+        // Short requests so that a poll against a node that just died fails over to another quickly;
+        // each answer is awaited for ANSWER_TIMEOUT at most, and the polls retry.
         conf.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3_000);
-        conf.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) Math.max(3_000, Math.min(Integer.MAX_VALUE, apiTimeout.toMillis())));
+        conf.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) ANSWER_TIMEOUT.toMillis());
         return Admin.create(conf);
     }
 
     private static <T> T get(KafkaFuture<T> future) {
-        return get(future, Duration.ofSeconds(10));
-    }
-
-    private static <T> T get(KafkaFuture<T> future, Duration timeout) {
         try {
-            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return future.get(ANSWER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         } catch (ExecutionException e) {
             throw new IllegalStateException(e.getCause().toString(), e.getCause());
         } catch (TimeoutException e) {
-            throw new IllegalStateException("no answer within " + timeout, e);
+            throw new IllegalStateException("no answer within " + ANSWER_TIMEOUT, e);
         }
     }
 
