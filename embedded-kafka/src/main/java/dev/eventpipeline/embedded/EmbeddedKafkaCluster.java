@@ -180,7 +180,13 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         long started = System.nanoTime();
         NodeProcess p = spawn(node);
         nodes.set(node - 1, p);
-        p.awaitReady(started + startupTimeout.toNanos());
+        try {
+            p.awaitReady(started + startupTimeout.toNanos());
+        } catch (RuntimeException e) {
+            // A node that is neither ready nor gone would look running to isRunning and to the next start.
+            p.kill(KILL_TIMEOUT);
+            throw e;
+        }
         LOG.info("Kafka node {} started on {} in {} ms", node, bootstrapServers(node),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }
