@@ -35,7 +35,8 @@ import java.util.concurrent.CompletableFuture;
  * <p>Storing is not transactional: each event is its own write, sent concurrently, so a {@code 503} may
  * leave some of them stored. A retry of the same body is safe: its copies carry the same
  * de-duplication key, and dedupe-stream drops them. (A Kafka transaction per request would make it all
- * or nothing at the price of a transactional producer per request in flight.)
+ * or nothing, but a producer holds one transaction at a time: concurrent bulk requests would need one
+ * transactional producer each, instead of the one shared idempotent producer of http-api.md.)
  */
 final class PostBulkEventsHandler implements Handler {
 
