@@ -62,7 +62,8 @@ public final class IngestConfig extends AbstractConfig {
                     "JSON token registry (SHA-256 digests only), written by the 'token create' command. Empty: no file.")
             .define(AUTH_DEV_TOKEN, Type.PASSWORD, null, Importance.MEDIUM,
                     "A token registered in memory (its digest only) with scopes read and write for workspace auth.dev.workspace. For development and the standalone launcher.")
-            .define(AUTH_DEV_WORKSPACE, Type.STRING, "dev", Importance.LOW, "Workspace (and app id) of auth.dev.token.")
+            .define(AUTH_DEV_WORKSPACE, Type.STRING, "dev", dev.eventpipeline.ingest.auth.WorkspaceIds.configValidator(), Importance.LOW,
+                    "Workspace (and app id) of auth.dev.token: " + dev.eventpipeline.ingest.auth.WorkspaceIds.RULE + ".")
             .define(DEFAULT_INTERCOM_VERSION, Type.STRING, "2.10", Importance.LOW,
                     "Intercom-Version recorded when the request has none and the token sets no default.")
             .define(CONTACTS_MODE, Type.STRING, MODE_DIRECTORY, ValidString.in(MODE_DIRECTORY, MODE_TRUST), Importance.HIGH,

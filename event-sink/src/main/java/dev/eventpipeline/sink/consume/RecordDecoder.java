@@ -83,7 +83,8 @@ public final class RecordDecoder {
             if (colon < 0) {
                 return invalid(r, "definition tombstone without a <workspace_id>:<event_name> key");
             }
-            // Workspace ids contain no ':'; event names may, so the first ':' separates them.
+            // Workspace ids contain no ':' (ingest-api refuses one wherever a workspace id is made, see
+            // docs/ingest-api.md); event names may, so the first ':' separates them.
             return new Decoded(null, new DefinitionChange(key.substring(0, colon), key.substring(colon + 1), null), null);
         }
         EventDefinition d = read(Topics.EVENT_DEFINITIONS, r);

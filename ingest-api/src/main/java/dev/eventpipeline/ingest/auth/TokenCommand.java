@@ -46,6 +46,7 @@ public final class TokenCommand {
         if (intercomVersion != null && !IntercomVersions.isValid(intercomVersion)) {
             throw new IllegalArgumentException("unknown Intercom-Version '" + intercomVersion + "'");
         }
+        WorkspaceIds.requireValid(workspaceId);
         String token = newToken();
         List<ApiToken> tokens = new ArrayList<>(TokenRegistry.readFile(file).tokens());
         tokens.add(new ApiToken(TokenRegistry.digestHex(token), workspaceId, appId, Set.copyOf(scopes), rateLimitPerMinute, intercomVersion));

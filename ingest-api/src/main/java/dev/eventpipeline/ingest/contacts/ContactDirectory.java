@@ -86,17 +86,17 @@ public final class ContactDirectory implements ContactResolver {
     }
 
     /**
-     * Applies a tombstone. The key is {@code <workspace>:<contact id>}; a workspace id may itself contain
-     * ':', so every split is tried (contact ids made here are hex, and the first match wins).
+     * Applies a tombstone of key {@code <workspace>:<contact id>}. A workspace id holds no ':'
+     * ({@code WorkspaceIds}, checked wherever one is made); a contact id from another system may, so the
+     * first ':' is the separator. Returns whether a contact was removed.
      */
     public boolean delete(String recordKey) {
-        for (int i = recordKey.indexOf(':'); i >= 0; i = recordKey.indexOf(':', i + 1)) {
-            WorkspaceContacts ws = workspaces.get(recordKey.substring(0, i));
-            if (ws != null && ws.remove(recordKey.substring(i + 1))) {
-                return true;
-            }
+        int colon = recordKey.indexOf(':');
+        if (colon < 0) {
+            return false;
         }
-        return false;
+        WorkspaceContacts ws = workspaces.get(recordKey.substring(0, colon));
+        return ws != null && ws.remove(recordKey.substring(colon + 1));
     }
 
     public boolean reserveExternalId(String workspaceId, String externalId, String contactId) {

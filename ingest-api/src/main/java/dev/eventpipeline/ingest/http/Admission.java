@@ -51,6 +51,7 @@ final class Admission {
             throw ApiException.forbidden(scope);
         }
         String version = ctx.header(IntercomVersions.HEADER);
+        // Jetty gives an empty header as "": present, so it must be a listed version (400), not the default.
         if (version != null) {
             if (!IntercomVersions.isValid(version)) {
                 throw ApiException.invalidVersion(version);

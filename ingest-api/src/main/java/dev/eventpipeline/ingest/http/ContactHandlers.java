@@ -69,7 +69,18 @@ final class ContactHandlers {
             throw ApiException.conflict("A contact matching those details already exists with external_id " + externalId);
         }
         Contact contact = new Contact(Contact.TYPE, id, workspace, role, externalId, email, name, clock.instant().getEpochSecond());
-        CompletableFuture<Void> stored = log.appendContact(contact).whenComplete((v, e) -> {
+        CompletableFuture<Void> appended;
+        try {
+            appended = log.appendContact(contact);
+        } catch (RuntimeException e) {
+            // The log threw instead of failing its future (a bare 500 follows): a reservation left behind
+            // would answer 409 for this external_id on this instance until it restarts.
+            if (reserved) {
+                contacts.releaseExternalId(workspace, externalId);
+            }
+            throw e;
+        }
+        CompletableFuture<Void> stored = appended.whenComplete((v, e) -> {
             if (e == null) {
                 contacts.put(contact); // read-your-writes: usable by the next request on this instance
             }

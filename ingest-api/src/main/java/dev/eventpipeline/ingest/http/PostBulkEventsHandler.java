@@ -31,6 +31,12 @@ import java.util.concurrent.CompletableFuture;
  * {@code POST /bulk/events}: Intercom's legacy bulk API. Validation is all or nothing: every item is
  * checked, then every contact resolved, before anything is stored; precedence 400 over 409 over 404,
  * one error per bad item with its field prefixed {@code items[i].data.}.
+ *
+ * <p>Storing is not transactional: each event is its own write, sent concurrently, so a {@code 503} may
+ * leave some of them stored. A retry of the same body is safe: its copies carry the same
+ * de-duplication key, and dedupe-stream drops them. (A Kafka transaction per request would make it all
+ * or nothing, but a producer holds one transaction at a time: concurrent bulk requests would need one
+ * transactional producer each, instead of the one shared idempotent producer of http-api.md.)
  */
 final class PostBulkEventsHandler implements Handler {
 

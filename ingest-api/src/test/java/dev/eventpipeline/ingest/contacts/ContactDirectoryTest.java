@@ -40,17 +40,22 @@ class ContactDirectoryTest {
     }
 
     @Test
-    void a_tombstone_removes_the_contact_and_its_indexes_even_when_the_workspace_has_a_colon() {
-        directory.put(user("org:eu", "c1", "u", "u@example.com"));
-        directory.put(user("org", "eu:c1", "v", null));
-        // The key is ambiguous; the shortest workspace that names a contact goes first.
+    void a_tombstone_splits_its_key_at_the_first_colon_and_removes_the_contact_with_its_indexes() {
+        // Workspace ids hold no ':' (WorkspaceIds); a contact id produced by another system may.
+        directory.put(user("org", "eu:c1", "u", "u@example.com"));
+        directory.put(user("org", "c1", "v", "v@example.com"));
         assertThat(directory.delete("org:eu:c1")).isTrue();
         assertThat(directory.byId("org", "eu:c1")).isEmpty();
-        assertThat(resolve("org:eu", by("u", null, null))).isEqualTo("c1");
-        assertThat(directory.delete("org:eu:c1")).isTrue();
-        assertThatThrownBy(() -> resolve("org:eu", by("u", null, null))).isInstanceOf(ApiException.class);
-        assertThatThrownBy(() -> resolve("org:eu", by(null, null, "u@example.com"))).isInstanceOf(ApiException.class);
-        assertThat(directory.delete("no:such")).isFalse();
+        assertThatThrownBy(() -> resolve("org", by("u", null, null))).isInstanceOf(ApiException.class);
+        assertThatThrownBy(() -> resolve("org", by(null, null, "u@example.com"))).isInstanceOf(ApiException.class);
+        assertThat(resolve("org", by("v", null, null))).as("the other contact stays").isEqualTo("c1");
+        assertThat(directory.size()).isEqualTo(1);
+
+        assertThat(directory.delete("org:eu:c1")).as("already gone").isFalse();
+        assertThat(directory.delete("org")).as("no separator").isFalse();
+        assertThat(directory.delete("other:c1")).as("another workspace").isFalse();
+        assertThat(directory.delete("org:c1")).isTrue();
+        assertThat(directory.size()).isZero();
     }
 
     @Test
