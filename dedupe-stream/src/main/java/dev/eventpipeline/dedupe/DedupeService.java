@@ -90,6 +90,7 @@ public final class DedupeService implements AutoCloseable {
     public static DedupeService start(DedupeConfig config, MeterRegistry registry) {
         createTopics(config);
         DedupeService service = new DedupeService(config, registry);
+        service.upgradeFromNameKeyedTopology();
         service.streams.start();
         int port = config.getInt(DedupeConfig.MANAGEMENT_PORT);
         if (port >= 0) {
@@ -104,8 +105,8 @@ public final class DedupeService implements AutoCloseable {
     }
 
     public static TopologySettings settings(DedupeConfig config, DedupeMetrics metrics) {
-        return new TopologySettings(config.topicPrefix(), config.dedupeWindow(), config.metadataDelay(),
-                config.metadataCheckInterval(), metrics);
+        return new TopologySettings(config.topicPrefix(), config.getString(DedupeConfig.APPLICATION_ID), config.dedupeWindow(),
+                config.metadataDelay(), config.metadataCheckInterval(), metrics);
     }
 
     public boolean isRunning() {
@@ -185,10 +186,37 @@ public final class DedupeService implements AutoCloseable {
         Duration window = config.dedupeWindow();
         // raw-events must outlive the window (spec), plus a week so that a stream down for days loses no input.
         Duration rawRetention = window.plusDays(7);
+        Duration timeout = KafkaSettings.startupTimeout(config);
         try (Admin admin = Admin.create(KafkaSettings.clientProperties(config))) {
             new TopicProvisioner(admin, config.topicPrefix(), config.getInt(KafkaSettings.TOPIC_PARTITIONS),
-                    config.getShort(KafkaSettings.TOPIC_REPLICATION_FACTOR), KafkaSettings.startupTimeout(config))
+                    config.getShort(KafkaSettings.TOPIC_REPLICATION_FACTOR), timeout)
                     .ensure(TOPICS, Map.of(Topics.RAW_EVENTS, rawRetention));
+            TopologySettings settings = settings(config, DedupeMetrics.discarding());
+            // The topology's own topics are read by the tasks of raw-events' partitions: as many partitions as
+            // it has, whatever topic.partitions says. The hops hold what is on its way, so they keep it as long
+            // as raw-events does; seeds carry timestamp 0, so only size-free retention keeps them.
+            new ApplicationTopics(admin, Topics.RAW_EVENTS.name(config.topicPrefix()),
+                    config.getShort(KafkaSettings.TOPIC_REPLICATION_FACTOR), timeout)
+                    .ensure(Map.of(settings.definitionRequestsTopic(), rawRetention, settings.rekeyTopic(), rawRetention,
+                            settings.seedTopic(), Duration.ofMillis(-1)));
+        }
+    }
+
+    /**
+     * Before the first start of the event-id-keyed topology on a deployment that ran the name-keyed one:
+     * this instance's old local state is wiped (every store restores into the task that now owns it), and
+     * the old de-duplication memory is re-partitioned into the seed topic (once for the deployment).
+     */
+    private void upgradeFromNameKeyedTopology() {
+        Path stateDir = Path.of(config.getString(DedupeConfig.STATE_DIR), config.getString(DedupeConfig.APPLICATION_ID));
+        if (NameKeyedUpgrade.hasNameKeyedState(stateDir)) {
+            LOG.info("state of the name-keyed topology found in {}: wiping it; the stores restore from their changelogs", stateDir);
+            streams.cleanUp();
+        }
+        Map<String, Object> client = KafkaSettings.clientProperties(config);
+        try (Admin admin = Admin.create(client)) {
+            new NameKeyedUpgrade(client, settings(config, DedupeMetrics.discarding()), KafkaSettings.startupTimeout(config))
+                    .seedIfNeeded(admin, System.currentTimeMillis());
         }
     }
 

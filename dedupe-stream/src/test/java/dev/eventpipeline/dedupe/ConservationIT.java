@@ -1,5 +1,7 @@
 package dev.eventpipeline.dedupe;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.eventpipeline.common.config.KafkaSettings;
 import dev.eventpipeline.common.topics.Topics;
 import dev.eventpipeline.testing.SharedKafka;
@@ -39,6 +41,29 @@ class ConservationIT {
         }
         // Closed: every transaction is committed or aborted, so what we read now is final.
         Pipeline.assertConserved(bootstrap, prefix, load);
+    }
+
+    @Test
+    void one_hot_event_name_spreads_over_every_partition_and_is_conserved_with_its_definition_exact() {
+        long seed = Long.getLong("dedupe.seed", System.nanoTime());
+        System.out.println("ConservationIT (one name) seed " + seed + " (rerun with -Ddedupe.seed=" + seed + ")");
+        String bootstrap = SharedKafka.bootstrapServers();
+        String prefix = TestTopics.uniquePrefix("hot-name");
+        int total = 20_000;
+        MixedLoad load = MixedLoad.generate(seed, Topics.RAW_EVENTS.name(prefix), total, 0.15, 500, Instant.now(), 1);
+
+        try (DedupeService service = DedupeService.start(new DedupeConfig(settings(bootstrap, prefix, stateDir)))) {
+            service.awaitRunning(TIMEOUT);
+            Pipeline.produce(bootstrap, load.records);
+            Pipeline.awaitOutputs(bootstrap, prefix, total, TIMEOUT);
+        }
+        Pipeline.assertConserved(bootstrap, prefix, load);
+        // The name's records are on all three partitions, each with at least a fifth of them (keyed by event id).
+        Map<Integer, Long> perPartition = dev.eventpipeline.testing.TopicReader.readToEnd(bootstrap, Topics.RAW_EVENTS.name(prefix),
+                        new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                        new org.apache.kafka.common.serialization.ByteArrayDeserializer(), TIMEOUT).stream()
+                .collect(java.util.stream.Collectors.groupingBy(r -> r.partition(), java.util.stream.Collectors.counting()));
+        assertThat(perPartition).hasSize(3).allSatisfy((p, n) -> assertThat(n).isGreaterThan(total / 5L));
     }
 
     static Map<String, Object> settings(String bootstrap, String prefix, Path stateDir) {

@@ -58,7 +58,7 @@ class DedupeServiceIT {
                     ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer())) {
                 for (RawEvent e : List.of(first, copy, other)) {
                     producer.send(new ProducerRecord<>(Topics.RAW_EVENTS.name(prefix), null, e.receivedAt().toEpochMilli(),
-                            EventKeys.definitionKey(e.workspaceId(), e.eventName()), Json.toString(e))).get();
+                            EventKeys.rawEventKey(e), Json.toString(e))).get();
                 }
             }
 

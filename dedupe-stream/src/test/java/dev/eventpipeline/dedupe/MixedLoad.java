@@ -18,7 +18,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * A seeded mix of raw records and what must come out of them: distinct events, later copies of some
  * (at least the given share), and a few unreadable and invalid records. All copies of an event fall
  * well inside the default 7-day window, so the oracle is: the first copy sent of each event is clean,
- * every other copy a duplicate pointing at it, every bad record a dead letter.
+ * every other copy a duplicate pointing at it, every bad record a dead letter. Records are keyed by event
+ * id, as ingest-api keys them.
  */
 final class MixedLoad {
 
@@ -42,6 +43,11 @@ final class MixedLoad {
      * every {@code badEvery} unreadable or invalid. Receive times start at {@code start}, one millisecond apart.
      */
     static MixedLoad generate(long seed, String topic, int total, double duplicateShare, int badEvery, Instant start) {
+        return generate(seed, topic, total, duplicateShare, badEvery, start, 40);
+    }
+
+    /** As above, over {@code eventNames} event names (1: one hot name, the load that once sat on one partition). */
+    static MixedLoad generate(long seed, String topic, int total, double duplicateShare, int badEvery, Instant start, int eventNames) {
         MixedLoad load = new MixedLoad(seed);
         Random random = new Random(seed);
         List<RawEvent> sentOnce = new ArrayList<>();
@@ -64,7 +70,7 @@ final class MixedLoad {
                 String contact = "c" + random.nextInt(5_000);
                 event = new RawEvent(1, UUID.randomUUID().toString(), at, workspace, "app", "2.10",
                         new ContactRef(contact, ContactRef.ROLE_USER, "u" + contact, null),
-                        "event-" + random.nextInt(40), 1_700_000_000L + random.nextInt(1_000_000),
+                        "event-" + random.nextInt(eventNames), 1_700_000_000L + random.nextInt(1_000_000),
                         Json.mapper().createObjectNode().put("plan", "p" + random.nextInt(5)).put("k" + random.nextInt(14), i));
                 sentOnce.add(event);
             }
@@ -72,42 +78,27 @@ final class MixedLoad {
             load.firstRequestOf.putIfAbsent(id, event.requestId());
             load.eventOfRequest.put(event.requestId(), id);
             load.validInOrder.add(event);
-            load.records.add(new ProducerRecord<>(topic, null, at.toEpochMilli(),
-                    EventKeys.definitionKey(event.workspaceId(), event.eventName()), Json.toString(event)));
+            // Keyed as ingest-api keys it: by event id.
+            load.records.add(new ProducerRecord<>(topic, null, at.toEpochMilli(), EventKeys.rawEventKey(event), Json.toString(event)));
         }
         return load;
     }
 
     /**
-     * The metadata rules replayed on the first copies, in send order (one partition per definition keeps
-     * that order): for each definition, its tracked keys in order and how many times it must be published
-     * (created, then once per event that added keys; no promotion within the default 24 h delay).
+     * The keys each definition's first copies sent, in no particular order: which ten of them a definition
+     * tracks depends on the order they reach its owner, which several tasks interleave.
      */
-    Map<String, Map.Entry<List<String>, Integer>> expectedDefinitions() {
-        Map<String, List<String>> keys = new LinkedHashMap<>();
-        Map<String, Integer> publications = new HashMap<>();
+    Map<String, java.util.Set<String>> keysSentPerDefinition() {
+        Map<String, java.util.Set<String>> keys = new HashMap<>();
         for (RawEvent e : validInOrder) {
             if (!e.requestId().equals(firstRequestOf.get(EventKeys.eventId(e)))) {
                 continue;
             }
-            String definition = EventKeys.definitionKey(e.workspaceId(), e.eventName());
-            boolean created = !keys.containsKey(definition);
-            List<String> tracked = keys.computeIfAbsent(definition, d -> new ArrayList<>());
-            boolean added = false;
-            for (var it = e.metadata().fieldNames(); it.hasNext(); ) {
-                String key = it.next();
-                if (!tracked.contains(key) && tracked.size() < 10) {
-                    tracked.add(key);
-                    added = true;
-                }
-            }
-            if (created || added) {
-                publications.merge(definition, 1, Integer::sum);
-            }
+            java.util.Set<String> sent = keys.computeIfAbsent(EventKeys.definitionKey(e.workspaceId(), e.eventName()),
+                    d -> new java.util.HashSet<>());
+            e.metadata().fieldNames().forEachRemaining(sent::add);
         }
-        Map<String, Map.Entry<List<String>, Integer>> out = new HashMap<>();
-        keys.forEach((d, k) -> out.put(d, Map.entry(k, publications.get(d))));
-        return out;
+        return keys;
     }
 
     int validCount() {

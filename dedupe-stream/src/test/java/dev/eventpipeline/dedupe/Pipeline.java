@@ -124,21 +124,43 @@ final class Pipeline {
         assertWrittenValuesMatchSchemas(bootstrap, prefix);
     }
 
-    /** Each definition published exactly once per change, ending with the keys the rules give (survives a crash only if its store does). */
+    /**
+     * The metadata rules, checked as invariants (which keys a definition tracks depends on the order first
+     * copies reach its owner): each publication changes the definition (so none is repeated, also after a
+     * crash), keys are only ever appended, never more than ten and exactly min(10, keys sent); and every clean
+     * event agrees with its final definition — values only of tracked keys, drops only of untracked ones,
+     * every key sent accounted for.
+     */
     static void assertDefinitionsPublishedOncePerChange(String bootstrap, String prefix, MixedLoad load) {
+        Duration read = Duration.ofMinutes(1);
         List<ConsumerRecord<String, EventDefinition>> published = TopicReader.readToEnd(bootstrap,
                 Topics.EVENT_DEFINITIONS.name(prefix), Topics.EVENT_DEFINITIONS.keySerde().deserializer(),
-                Topics.EVENT_DEFINITIONS.valueSerde().deserializer(), Duration.ofMinutes(1));
-        Map<String, Long> count = published.stream().collect(Collectors.groupingBy(ConsumerRecord::key, Collectors.counting()));
-        Map<String, List<String>> last = new java.util.HashMap<>();
-        published.forEach(r -> last.put(r.key(), r.value().metadata().stream().map(EventDefinition.MetadataKey::key).toList()));
-        var expected = load.expectedDefinitions();
-        assertThat(count.keySet()).isEqualTo(expected.keySet());
-        expected.forEach((definition, keysAndCount) -> {
-            assertThat(count.get(definition)).as("publications of %s (seed %d)", definition, load.seed)
-                    .isEqualTo(keysAndCount.getValue().longValue());
-            assertThat(last.get(definition)).as("keys of %s", definition).isEqualTo(keysAndCount.getKey());
+                Topics.EVENT_DEFINITIONS.valueSerde().deserializer(), read);
+        Map<String, List<List<String>>> history = new java.util.HashMap<>();
+        published.forEach(r -> history.computeIfAbsent(r.key(), k -> new ArrayList<>())
+                .add(r.value().metadata().stream().map(EventDefinition.MetadataKey::key).toList()));
+        Map<String, Set<String>> sent = load.keysSentPerDefinition();
+        assertThat(history.keySet()).as("definitions (seed %d)", load.seed).isEqualTo(sent.keySet());
+        Map<String, Set<String>> tracked = new java.util.HashMap<>();
+        history.forEach((definition, versions) -> {
+            for (int i = 1; i < versions.size(); i++) {
+                List<String> before = versions.get(i - 1);
+                List<String> after = versions.get(i);
+                assertThat(after.size()).as("%s publication %d adds a key (seed %d)", definition, i, load.seed).isGreaterThan(before.size());
+                assertThat(after.subList(0, before.size())).as("%s keeps its keys in order", definition).isEqualTo(before);
+            }
+            List<String> last = versions.get(versions.size() - 1);
+            assertThat(last).as("%s (seed %d)", definition, load.seed).hasSize(Math.min(10, sent.get(definition).size()));
+            assertThat(sent.get(definition)).containsAll(last);
+            tracked.put(definition, new HashSet<>(last));
         });
+        for (ConsumerRecord<String, CleanEvent> r : TopicReader.readToEnd(bootstrap, Topics.CLEAN_EVENTS.name(prefix),
+                Topics.CLEAN_EVENTS.keySerde().deserializer(), Topics.CLEAN_EVENTS.valueSerde().deserializer(), read)) {
+            CleanEvent c = r.value();
+            Set<String> keys = tracked.get(c.workspaceId() + ":" + c.eventName());
+            assertThat(keys).containsAll(c.metadata().keySet());
+            c.droppedMetadata().forEach(d -> assertThat(keys).as("dropped key %s of %s", d.key(), c.id()).doesNotContain(d.key()));
+        }
     }
 
     /** What the stream wrote, as bytes on the topics, against the topics' JSON Schemas (a sample of the big topics). */

@@ -48,7 +48,33 @@ class IngestServiceIT {
     }
 
     @Test
-    void accepted_event_is_in_raw_events_with_definition_key_and_received_at_timestamp(TestInfo info) {
+    void one_event_names_events_spread_over_every_partition_of_raw_events(TestInfo info) {
+        // 2,000 events of one name from 200 users: keyed by event id, no partition is left out or overloaded.
+        String prefix = TestTopics.uniquePrefix(info.getDisplayName());
+        try (IngestService service = IngestService.start(new IngestConfig(settings(prefix, "trust")))) {
+            Api api = new Api(service.port(), TOKEN);
+            for (int request = 0; request < 20; request++) {
+                StringBuilder items = new StringBuilder();
+                for (int i = 0; i < 100; i++) {
+                    int n = request * 100 + i;
+                    items.append(i == 0 ? "" : ",").append("{\"method\":\"post\",\"data_type\":\"event\",\"data\":{\"event_name\":\"page-viewed\",")
+                            .append("\"created_at\":").append(1_700_000_000 + n).append(",\"user_id\":\"u").append(n % 200).append("\"}}");
+                }
+                Api.Response r = api.postJson("/bulk/events", "{\"items\":[" + items + "]}");
+                assertThat(r.status()).as(r.toString()).isEqualTo(202);
+            }
+            Map<Integer, Long> perPartition = new HashMap<>();
+            List<ConsumerRecord<String, RawEvent>> raw = TopicReader.readToEnd(SharedKafka.bootstrapServers(),
+                    Topics.RAW_EVENTS.name(prefix), new StringDeserializer(), Topics.RAW_EVENTS.valueSerde().deserializer(), READ);
+            raw.forEach(r -> perPartition.merge(r.partition(), 1L, Long::sum));
+            assertThat(raw).hasSize(2_000);
+            assertThat(raw).allSatisfy(r -> assertThat(r.key()).isEqualTo(EventKeys.rawEventKey(r.value())));
+            assertThat(perPartition).hasSize(3).allSatisfy((partition, n) -> assertThat(n).isBetween(500L, 850L));
+        }
+    }
+
+    @Test
+    void accepted_event_is_in_raw_events_with_event_id_key_and_received_at_timestamp(TestInfo info) {
         String prefix = TestTopics.uniquePrefix(info.getDisplayName());
         try (IngestService service = IngestService.start(new IngestConfig(settings(prefix, "directory")))) {
             Api api = new Api(service.port(), TOKEN);
@@ -67,7 +93,8 @@ class IngestServiceIT {
             assertThat(raw).hasSize(1);
             ConsumerRecord<String, RawEvent> record = raw.get(0);
             RawEvent event = record.value();
-            assertThat(record.key()).isEqualTo(EventKeys.definitionKey("ws-it", "invited-friend"));
+            // Keyed by event id: every copy in one partition, every event name spread over all of them.
+            assertThat(record.key()).isEqualTo(EventKeys.eventId("ws-it", contactId, "invited-friend", 1671028894L));
             assertThat(record.timestamp()).isEqualTo(event.receivedAt().toEpochMilli());
             assertThat(event.receivedAt()).isBetween(before.minusMillis(1), Instant.now());
             assertThat(event.requestId()).isEqualTo(accepted.header("X-Request-Id"));

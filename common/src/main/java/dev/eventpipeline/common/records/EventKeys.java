@@ -9,14 +9,16 @@ import java.util.HexFormat;
 /**
  * Record keys and the event id: the only place they are spelled.
  *
- * <p>The {@code raw-events} key is {@code <workspace_id>:<event_name>}. It is a function of fields of
- * the de-duplication key, so every copy of an event lands in one partition, and it groups all events of
- * one definition in one task, so the metadata rules need no repartition. The price: one event name is
- * processed by one partition (see docs/design.md, "Keys and partitioning").
+ * <p>The {@code raw-events} key is the event id ({@link #rawEventKey}): a function of the whole
+ * de-duplication key, so every copy of an event lands in one partition, while the events of one name,
+ * one contact or one workspace spread over all of them (docs/design.md, "Keys and partitioning"). Records
+ * written before that rule are keyed {@code <workspace_id>:<event_name>} ({@link #definitionKey}), which
+ * dedupe-stream still reads.
  */
 public final class EventKeys {
 
     private static final HexFormat HEX = HexFormat.of();
+    private static final char[] HEX_DIGITS = "0123456789abcdef".toCharArray();
     /**
      * One digest per thread: {@code MessageDigest.getInstance} is a provider look-up per call, and the
      * dedupe stream computes an id per event. {@code digest()} leaves it reset for the next id.
@@ -63,7 +65,34 @@ public final class EventKeys {
         return Arrays.copyOf(sha256.digest(), 16);
     }
 
-    /** Key of {@code raw-events} and of {@code event-definitions}. */
+    /** Key of {@code raw-events}: the event id. */
+    public static String rawEventKey(RawEvent event) {
+        return eventId(event);
+    }
+
+    /** Whether {@code key} is {@code eventId(idBytes)}, without building that string (once per raw record). */
+    public static boolean isEventId(String key, byte[] idBytes) {
+        if (key == null || key.length() != 3 + 2 * idBytes.length || !key.startsWith("ev_")) {
+            return false;
+        }
+        for (int i = 0; i < idBytes.length; i++) {
+            int b = idBytes[i] & 0xFF;
+            if (key.charAt(3 + 2 * i) != HEX_DIGITS[b >>> 4] || key.charAt(4 + 2 * i) != HEX_DIGITS[b & 0xF]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The 16 bytes of an event id ({@code ev_} and 32 lower-case hex digits); throws on anything else. */
+    public static byte[] eventIdBytes(String eventId) {
+        if (eventId == null || eventId.length() != 35 || !eventId.startsWith("ev_")) {
+            throw new IllegalArgumentException("not an event id: " + eventId);
+        }
+        return HEX.parseHex(eventId, 3, 35);
+    }
+
+    /** Key of {@code event-definitions} (and of {@code raw-events} records written before the event-id key). */
     public static String definitionKey(String workspaceId, String eventName) {
         return workspaceId + ":" + eventName;
     }

@@ -67,4 +67,20 @@ class EventKeysTest {
             assertThat(actual.get(i)).as("event %d", i).isEqualTo(expected[i]);
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void the_raw_events_key_is_the_event_id_and_is_checked_against_the_id_bytes() {
+        RawEvent e = new RawEvent(1, "r", java.time.Instant.EPOCH, "ws", "app", "2.10",
+                new ContactRef("c1", ContactRef.ROLE_USER, null, null), "e", 5, null);
+        String key = EventKeys.rawEventKey(e);
+        assertThat(key).isEqualTo(EventKeys.eventId("ws", "c1", "e", 5));
+        byte[] bytes = EventKeys.eventIdBytes(e);
+        assertThat(EventKeys.isEventId(key, bytes)).isTrue();
+        assertThat(EventKeys.eventIdBytes(key)).isEqualTo(bytes);
+        assertThat(EventKeys.isEventId(key.toUpperCase(java.util.Locale.ROOT).replace("EV_", "ev_"), bytes)).isFalse();
+        assertThat(EventKeys.isEventId("ev_" + "0".repeat(32), bytes)).isFalse();
+        assertThat(EventKeys.isEventId(key.substring(0, 34), bytes)).isFalse();
+        assertThat(EventKeys.isEventId(null, bytes)).isFalse();
+        assertThat(EventKeys.isEventId("ws:e", bytes)).isFalse();
+    }
 }

@@ -22,6 +22,9 @@ public final class DedupeMetrics {
     private final Counter duplicates;
     private final Counter droppedKeys;
     private final Counter definitionChanges;
+    private final Counter ownerTrips;
+    private final Counter rekeyed;
+    private final Counter seeds;
     private final Map<String, Counter> deadLetters = new ConcurrentHashMap<>();
     private final Map<String, Long> pendingKeysByTask = new ConcurrentHashMap<>();
 
@@ -34,6 +37,13 @@ public final class DedupeMetrics {
                 .description("metadata keys removed from clean events because the definition already tracks ten keys").register(registry);
         this.definitionChanges = Counter.builder("dedupe.definitions.published")
                 .description("event definitions published (created, key added, key promoted)").register(registry);
+        this.ownerTrips = Counter.builder("dedupe.definitions.owner.trips")
+                .description("clean events decided by their definition's owner task (a key the task's copy of the definition did not track, or no copy yet)")
+                .register(registry);
+        this.rekeyed = Counter.builder("dedupe.events.rekeyed")
+                .description("raw-events records with the old <workspace>:<event_name> key, re-keyed by event id before de-duplication").register(registry);
+        this.seeds = Counter.builder("dedupe.upgrade.seeds")
+                .description("entries of the name-keyed topology's de-duplication memory taken over at the upgrade").register(registry);
         Gauge.builder("dedupe.metadata.keys.pending", pendingKeysByTask, m -> m.values().stream().mapToLong(Long::longValue).sum())
                 .description("tracked metadata keys still waiting for the metadata delay").register(registry);
     }
@@ -65,6 +75,18 @@ public final class DedupeMetrics {
 
     public void definitionPublished() {
         definitionChanges.increment();
+    }
+
+    public void ownerTrip() {
+        ownerTrips.increment();
+    }
+
+    public void rekeyed() {
+        rekeyed.increment();
+    }
+
+    public void seeded() {
+        seeds.increment();
     }
 
     public void deadLetter(String reason) {

@@ -94,14 +94,7 @@ final class DefinitionTracker {
                 metadata.put(name, new TypedValue(type.wireName(), MetadataShapes.normalised(value)));
             }
         }
-        // Keys past the tenth of the request never reached the definition (ingest-api left them out of
-        // metadata); they are dropped for the same reason as keys past the definition's tenth.
-        for (String ignored : raw.ignoredMetadataKeys()) {
-            if (dropped.isEmpty()) {
-                dropped = new ArrayList<>();
-            }
-            dropped.add(new DroppedMetadata(ignored, DroppedMetadata.KEY_QUOTA_EXCEEDED));
-        }
+        dropped = withIgnored(dropped, raw);
         EventDefinition changedDefinition = null;
         if (changed) {
             changedDefinition = new EventDefinition(raw.workspaceId(), raw.eventName(),
@@ -194,7 +187,22 @@ final class DefinitionTracker {
         return new MetadataKey(name, type.wireName(), MetadataKey.PENDING, seenAt, null, due);
     }
 
-    private static boolean isTracked(List<MetadataKey> tracked, String name) {
+    /**
+     * {@code dropped} followed by the request's keys past its tenth: they never reached the definition
+     * (ingest-api left them out of metadata) and are dropped for the same reason as keys past the definition's tenth.
+     */
+    static List<DroppedMetadata> withIgnored(List<DroppedMetadata> dropped, RawEvent raw) {
+        if (raw.ignoredMetadataKeys().isEmpty()) {
+            return dropped;
+        }
+        List<DroppedMetadata> all = new ArrayList<>(dropped);
+        for (String ignored : raw.ignoredMetadataKeys()) {
+            all.add(new DroppedMetadata(ignored, DroppedMetadata.KEY_QUOTA_EXCEEDED));
+        }
+        return all;
+    }
+
+    static boolean isTracked(List<MetadataKey> tracked, String name) {
         for (MetadataKey k : tracked) {
             if (k.key().equals(name)) {
                 return true;

@@ -7,15 +7,19 @@ import dev.eventpipeline.common.records.EventKeys;
 import dev.eventpipeline.common.records.RawEvent;
 import dev.eventpipeline.dedupe.metrics.DedupeMetrics;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * One raw event in, exactly one of: a clean event (first copy), a duplicate (later copy), or an
+ * The de-duplication task of one {@code raw-events} partition (keyed by event id). One raw event in,
+ * exactly one of: a duplicate (a later copy), a clean event decided from the task's copy of the
+ * definition, a trip to the definition's owner (which then writes the clean event), or an
  * {@link InvalidRawEventException} that the processing exception handler turns into a dead letter.
- * A clean event may also publish its changed definition; a wall-clock punctuator publishes promotions.
+ *
+ * <p>A record still keyed {@code <workspace>:<event_name>} (written before the event-id key) is not in its
+ * event's partition; it is only re-keyed here, and de-duplicated when it comes back from the re-key topic.
  */
 final class EventProcessor implements Processor<String, RawEvent, String, Object> {
 
@@ -23,8 +27,7 @@ final class EventProcessor implements Processor<String, RawEvent, String, Object
     private final DedupeMetrics metrics;
     private ProcessorContext<String, Object> context;
     private DedupeWindow window;
-    private DefinitionTracker definitions;
-    private String taskId;
+    private DefinitionCopy definitions;
 
     EventProcessor(TopologySettings settings) {
         this.settings = settings;
@@ -35,20 +38,28 @@ final class EventProcessor implements Processor<String, RawEvent, String, Object
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         this.window = new DedupeWindow(context.getStateStore(DedupeTopology.DEDUPE_STORE), settings.dedupeWindow());
-        this.definitions = new DefinitionTracker(context.getStateStore(DedupeTopology.DEFINITION_STORE), settings.metadataDelay());
-        this.taskId = context.taskId().toString();
-        // Wall clock, not stream time: a key must turn active when the delay has passed even if no event comes.
-        context.schedule(settings.metadataCheckInterval(), PunctuationType.WALL_CLOCK_TIME, this::promotePendingKeys);
+        KeyValueStore<String, EventDefinition> copy = context.getStateStore(DedupeTopology.DEFINITIONS_COPY);
+        this.definitions = new DefinitionCopy(copy);
     }
 
     @Override
     public void process(Record<String, RawEvent> record) {
-        metrics.processed();
         RawEvent raw = record.value();
-        RawEventCheck.requireValid(record.key(), raw);
+        RawEventCheck.requireValid(raw);
         // The store key is the id's 16 bytes, not its hex text: half the key size in store and changelog.
         byte[] idBytes = EventKeys.eventIdBytes(raw);
-        String id = EventKeys.eventId(idBytes);
+        String key = record.key();
+        if (!EventKeys.isEventId(key, idBytes)) {
+            if (EventKeys.isDefinitionKey(key, raw.workspaceId(), raw.eventName())) {
+                // The old key: its copies may sit in any partition. Counted as processed when it comes back.
+                metrics.rekeyed();
+                context.forward(record.withKey(EventKeys.eventId(idBytes)), DedupeTopology.REKEY_SINK);
+                return;
+            }
+            throw new InvalidRawEventException("key '" + key + "' is not the event id '" + EventKeys.eventId(idBytes)
+                    + "': copies of this event could be on another partition");
+        }
+        metrics.processed();
         String contactKey = EventKeys.contactKey(raw.workspaceId(), raw.contact().id());
         long streamTime = context.currentStreamTimeMs();
         long receivedAt = window.receiveTime(record.timestamp(), streamTime);
@@ -56,43 +67,33 @@ final class EventProcessor implements Processor<String, RawEvent, String, Object
         if (firstRequestId != null) {
             metrics.duplicate();
             context.forward(record.withKey(contactKey).withValue(
-                    new DuplicateEvent(id, raw.requestId(), raw.receivedAt(), firstRequestId)), DedupeTopology.DUPLICATE_SINK);
+                    new DuplicateEvent(key, raw.requestId(), raw.receivedAt(), firstRequestId)), DedupeTopology.DUPLICATE_SINK);
             return;
         }
-        // The key was checked to be the definition key: no need to build it again.
-        DefinitionTracker.Applied applied = definitions.apply(record.key(), raw);
+        String definitionKey = EventKeys.definitionKey(raw.workspaceId(), raw.eventName());
+        DefinitionTracker.Applied applied = definitions.decide(definitionKey, raw);
+        if (applied == null) {
+            // It may change its definition: the owner task decides, in the order events reach it.
+            metrics.ownerTrip();
+            context.forward(record.withKey(definitionKey), DedupeTopology.DEFINITION_REQUESTS_SINK);
+            return;
+        }
         metrics.clean();
         if (!applied.dropped().isEmpty()) {
             metrics.droppedKeys(applied.dropped().size());
         }
-        context.forward(record.withKey(contactKey).withValue(new CleanEvent(id, raw.workspaceId(), raw.eventName(),
-                raw.createdAt(), raw.contact(), applied.metadata(), applied.dropped(), raw.receivedAt(), raw.requestId(),
-                raw.intercomVersion())), DedupeTopology.CLEAN_SINK);
-        if (applied.changedDefinition() != null) {
-            publish(applied.changedDefinition(), record.timestamp());
-        }
+        context.forward(record.withKey(contactKey).withValue(cleanEvent(key, raw, applied)), DedupeTopology.CLEAN_SINK);
     }
 
-    private void promotePendingKeys(long now) {
-        for (EventDefinition changed : definitions.promotePendingKeys(now)) {
-            publish(changed, now);
-        }
-        metrics.pendingKeys(taskId, definitions.pendingKeys());
-    }
-
-    private void publish(EventDefinition definition, long timestamp) {
-        metrics.definitionPublished();
-        context.forward(new Record<String, Object>(EventKeys.definitionKey(definition.workspaceId(), definition.eventName()),
-                definition, timestamp), DedupeTopology.DEFINITION_SINK);
+    static CleanEvent cleanEvent(String id, RawEvent raw, DefinitionTracker.Applied applied) {
+        return new CleanEvent(id, raw.workspaceId(), raw.eventName(), raw.createdAt(), raw.contact(), applied.metadata(),
+                applied.dropped(), raw.receivedAt(), raw.requestId(), raw.intercomVersion());
     }
 
     @Override
     public void close() {
-        if (taskId != null) {
-            metrics.taskClosed(taskId);
-        }
         if (definitions != null) {
-            definitions.forgetMirror();
+            definitions.forget();
         }
     }
 }

@@ -2,21 +2,21 @@ package dev.eventpipeline.dedupe.topology;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.eventpipeline.common.metadata.MetadataShapes;
-import dev.eventpipeline.common.records.EventKeys;
 import dev.eventpipeline.common.records.RawEvent;
 import java.util.Iterator;
 import java.util.Map;
 
 /**
  * The checks a raw record must pass before it touches any state. {@code ingest-api} validated the
- * request; these guard against other producers, older or newer writers, and a wrong key (a record
- * keyed otherwise could land in another partition than its copies and escape de-duplication).
+ * request; these guard against other producers and older or newer writers. The key is checked by the
+ * processor that reads the record (a record keyed otherwise could land in another partition than its
+ * copies and escape de-duplication).
  */
 final class RawEventCheck {
 
     private RawEventCheck() {}
 
-    static void requireValid(String key, RawEvent raw) {
+    static void requireValid(RawEvent raw) {
         if (raw == null) {
             throw new InvalidRawEventException("the record has no value (a tombstone is no event)");
         }
@@ -35,10 +35,6 @@ final class RawEventCheck {
         requireText(raw.contact().id(), "contact.id");
         if (raw.createdAt() < 0) {
             throw new InvalidRawEventException("created_at is negative: " + raw.createdAt());
-        }
-        if (!EventKeys.isDefinitionKey(key, raw.workspaceId(), raw.eventName())) {
-            throw new InvalidRawEventException("key '" + key + "' is not '" + EventKeys.definitionKey(raw.workspaceId(), raw.eventName())
-                    + "' (<workspace_id>:<event_name>): copies of this event could be on another partition");
         }
         if (raw.metadata() != null) {
             for (Iterator<Map.Entry<String, JsonNode>> it = raw.metadata().fields(); it.hasNext(); ) {

@@ -24,6 +24,7 @@ final class TopologyHarness implements AutoCloseable {
     static final String PREFIX = "t.";
 
     final DedupeMetrics metrics = DedupeMetrics.discarding();
+    final TopologySettings settings;
     final TopologyTestDriver driver;
     final TestInputTopic<String, RawEvent> raw;
     final TestInputTopic<String, String> rawText;
@@ -35,7 +36,7 @@ final class TopologyHarness implements AutoCloseable {
     final TestOutputTopic<String, String> definitionsText;
 
     TopologyHarness(Duration window, Duration metadataDelay) {
-        TopologySettings settings = new TopologySettings(PREFIX, window, metadataDelay, Duration.ofSeconds(1), metrics);
+        settings = new TopologySettings(PREFIX, "dedupe-test", window, metadataDelay, Duration.ofSeconds(1), metrics);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "dedupe-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -62,8 +63,13 @@ final class TopologyHarness implements AutoCloseable {
                 Serdes.String().deserializer());
     }
 
-    /** Pipes {@code event} as ingest-api would: keyed by its definition, timestamped with its receive time. */
+    /** Pipes {@code event} as ingest-api does: keyed by its event id, timestamped with its receive time. */
     void send(RawEvent event) {
+        raw.pipeInput(EventKeys.rawEventKey(event), event, event.receivedAt());
+    }
+
+    /** Pipes {@code event} as ingest-api did before the event-id key: keyed by its definition. */
+    void sendNameKeyed(RawEvent event) {
         raw.pipeInput(EventKeys.definitionKey(event.workspaceId(), event.eventName()), event, event.receivedAt());
     }
 

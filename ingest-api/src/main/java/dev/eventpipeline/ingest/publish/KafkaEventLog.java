@@ -131,7 +131,8 @@ public final class KafkaEventLog implements EventLog {
 
     @Override
     public CompletableFuture<Void> appendEvent(RawEvent event) {
-        String key = EventKeys.definitionKey(event.workspaceId(), event.eventName());
+        // The event id: all copies of one event in one partition, every other event spread over all of them.
+        String key = EventKeys.rawEventKey(event);
         byte[] value = eventSerializer.serialize(rawEventsTopic, event);
         return send(new ProducerRecord<>(rawEventsTopic, null, event.receivedAt().toEpochMilli(), key, value));
     }
