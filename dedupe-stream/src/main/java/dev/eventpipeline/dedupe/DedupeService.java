@@ -1,9 +1,11 @@
 package dev.eventpipeline.dedupe;
 
 import dev.eventpipeline.common.config.ConfigSources;
+import dev.eventpipeline.common.config.Durations;
 import dev.eventpipeline.common.config.KafkaSettings;
 import dev.eventpipeline.common.ops.JvmMeters;
 import dev.eventpipeline.common.ops.ManagementServer;
+import dev.eventpipeline.common.topics.RawEventsRetention;
 import dev.eventpipeline.common.topics.Topic;
 import dev.eventpipeline.common.topics.TopicProvisioner;
 import dev.eventpipeline.common.topics.Topics;
@@ -111,7 +113,7 @@ public final class DedupeService implements AutoCloseable {
         if (port >= 0 && !(registry instanceof PrometheusMeterRegistry)) {
             throw new IllegalArgumentException("the management server needs a PrometheusMeterRegistry");
         }
-        createTopics(config);
+        ensureTopics(config);
         DedupeService service = new DedupeService(config, registry);
         service.streams.start();
         if (port >= 0) {
@@ -207,14 +209,21 @@ public final class DedupeService implements AutoCloseable {
         return props;
     }
 
-    private static void createTopics(DedupeConfig config) {
+    /**
+     * Creates the missing topics, and makes sure {@code raw-events} keeps records longer than this
+     * instance's window (window + 7 days, {@link RawEventsRetention}) even when another service or an
+     * earlier, shorter window created it: raised if shorter, never lowered.
+     */
+    static void ensureTopics(DedupeConfig config) {
         Duration window = config.dedupeWindow();
-        // raw-events must outlive the window (spec), plus a week so that a stream down for days loses no input.
-        Duration rawRetention = window.plusDays(7);
+        Duration rawRetention = RawEventsRetention.forWindow(window);
         try (Admin admin = Admin.create(KafkaSettings.clientProperties(config))) {
-            new TopicProvisioner(admin, config.topicPrefix(), config.getInt(KafkaSettings.TOPIC_PARTITIONS),
-                    config.getShort(KafkaSettings.TOPIC_REPLICATION_FACTOR), KafkaSettings.startupTimeout(config))
-                    .ensure(TOPICS, Map.of(Topics.RAW_EVENTS, rawRetention));
+            TopicProvisioner topics = new TopicProvisioner(admin, config.topicPrefix(), config.getInt(KafkaSettings.TOPIC_PARTITIONS),
+                    config.getShort(KafkaSettings.TOPIC_REPLICATION_FACTOR), KafkaSettings.startupTimeout(config));
+            topics.ensure(TOPICS, Map.of(Topics.RAW_EVENTS, rawRetention));
+            topics.raiseRetention(Topics.RAW_EVENTS, rawRetention,
+                    DedupeConfig.DEDUPE_WINDOW + " is " + Durations.format(window) + ", and raw-events must outlast it by "
+                            + Durations.format(RawEventsRetention.BEYOND_WINDOW));
         }
     }
 

@@ -4,6 +4,7 @@ import dev.eventpipeline.common.config.ConfigSources;
 import dev.eventpipeline.common.config.KafkaSettings;
 import dev.eventpipeline.common.ops.JvmMeters;
 import dev.eventpipeline.common.ops.Readiness;
+import dev.eventpipeline.common.topics.RawEventsRetention;
 import dev.eventpipeline.common.topics.Topic;
 import dev.eventpipeline.common.topics.TopicProvisioner;
 import dev.eventpipeline.common.topics.Topics;
@@ -124,7 +125,10 @@ public final class IngestService implements AutoCloseable {
         try (Admin admin = Admin.create(client)) {
             List<Topic<?, ?>> topics = List.of(Topics.RAW_EVENTS, Topics.CONTACTS);
             new TopicProvisioner(admin, config.topicPrefix(), config.getInt(KafkaSettings.TOPIC_PARTITIONS),
-                    config.getShort(KafkaSettings.TOPIC_REPLICATION_FACTOR), timeout).ensure(topics, Map.of(Topics.RAW_EVENTS, config.rawEventsRetention()));
+                    config.getShort(KafkaSettings.TOPIC_REPLICATION_FACTOR), timeout)
+                    // ingest-api does not know the de-duplication window: the default's retention, which
+                    // dedupe-stream raises at its start if its window needs more (RawEventsRetention).
+                    .ensure(topics, Map.of(Topics.RAW_EVENTS, RawEventsRetention.forWindow(RawEventsRetention.DEFAULT_DEDUPE_WINDOW)));
         }
     }
 
