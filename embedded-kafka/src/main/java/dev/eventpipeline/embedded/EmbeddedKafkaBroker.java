@@ -11,7 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -26,13 +28,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A real single-node Kafka broker (KRaft, combined broker and controller) running in this JVM from
- * Apache Kafka's own server classes. It binds to 127.0.0.1 only.
+ * A real Kafka node (KRaft, combined broker and controller) running in this JVM from Apache Kafka's
+ * own server classes. It binds to 127.0.0.1 only.
  *
- * <p>The log directory is formatted on first start and reused afterwards, so {@link #stop()} and
- * {@link #start()} on the same directory keep every record, and the ports chosen on first start are
- * kept so that clients reconnect by themselves. Internal topics use replication factor 1, which is
- * what lets transactions (exactly-once Streams) work on one node.
+ * <p>By default it is a single-node cluster. The log directory is formatted on first start and reused
+ * afterwards, so {@link #stop()} and {@link #start()} on the same directory keep every record, and the
+ * ports chosen on first start are kept so that clients reconnect by themselves. Internal topics use
+ * replication factor 1, which is what lets transactions (exactly-once Streams) work on one node.
+ *
+ * <p>With {@link Builder#controllerQuorumVoters} it is one voter of a larger quorum instead; that is
+ * how {@link KafkaNodeMain} runs each node of an {@link EmbeddedKafkaCluster}, one per JVM.
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
 
@@ -40,6 +45,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static final String HOST = "127.0.0.1";
 
     private final Path logDir;
+    private final int nodeId;
+    private final String clusterId;
+    private final String controllerQuorumVoters;
     private final int port;
     private final int controllerPort;
     private final Map<String, String> overrides;
@@ -48,6 +56,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     private EmbeddedKafkaBroker(Builder b) {
         this.logDir = b.logDir;
+        this.nodeId = b.nodeId;
+        this.clusterId = b.clusterId;
+        this.controllerQuorumVoters = b.controllerQuorumVoters;
         this.port = b.port > 0 ? b.port : freePort();
         this.controllerPort = b.controllerPort > 0 ? b.controllerPort : freePort();
         this.overrides = Map.copyOf(b.overrides);
@@ -65,6 +76,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    public int nodeId() {
+        return nodeId;
     }
 
     public Path logDir() {
@@ -131,13 +146,17 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private Properties serverProperties() {
         Properties p = new Properties();
         p.put("process.roles", "broker,controller");
-        p.put("node.id", "1");
+        p.put("node.id", Integer.toString(nodeId));
         p.put("listeners", "PLAINTEXT://" + HOST + ":" + port + ",CONTROLLER://" + HOST + ":" + controllerPort);
         p.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + port);
         p.put("controller.listener.names", "CONTROLLER");
         p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
         p.put("inter.broker.listener.name", "PLAINTEXT");
-        p.put("controller.quorum.bootstrap.servers", HOST + ":" + controllerPort);
+        if (controllerQuorumVoters == null) {
+            p.put("controller.quorum.bootstrap.servers", HOST + ":" + controllerPort);
+        } else {
+            p.put("controller.quorum.voters", controllerQuorumVoters);
+        }
         p.put("log.dirs", logDir.toAbsolutePath().toString());
         // One node: every internal topic must be satisfiable by one replica, or transactions
         // (exactly-once Streams) and consumer groups never become available.
@@ -160,11 +179,17 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     private void format(Path propsFile) {
+        List<String> args = new ArrayList<>(List.of("format", "-t", clusterId, "-c", propsFile.toString()));
+        if (controllerQuorumVoters == null) {
+            // A dynamic quorum of this one controller (KIP-853), as kafka-storage.sh does for a single node.
+            args.add("--standalone");
+        }
+        // With static voters, Kafka 4.4's StorageTool takes no quorum flag at all: it refuses
+        // --standalone and --initial-controllers next to controller.quorum.voters.
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int rc;
         try (PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8)) {
-            rc = StorageTool$.MODULE$.execute(new String[] {
-                "format", "-t", Uuid.randomUuid().toString(), "-c", propsFile.toString(), "--standalone"}, ps);
+            rc = StorageTool$.MODULE$.execute(args.toArray(String[]::new), ps);
         }
         if (rc != 0) {
             throw new IllegalStateException("formatting " + logDir + " failed (" + rc + "): " + out.toString(StandardCharsets.UTF_8));
@@ -208,6 +233,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     /** Options of an {@link EmbeddedKafkaBroker}; ports 0 (the default) mean "pick a free one". */
     public static final class Builder {
         private final Path logDir;
+        private int nodeId = 1;
+        private String clusterId = Uuid.randomUuid().toString();
+        private String controllerQuorumVoters;
         private int port;
         private int controllerPort;
         private final Map<String, String> overrides = new HashMap<>();
@@ -215,6 +243,28 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
         private Builder(Path logDir) {
             this.logDir = logDir;
+        }
+
+        /** {@code node.id}; 1 by default. */
+        public Builder nodeId(int nodeId) {
+            this.nodeId = nodeId;
+            return this;
+        }
+
+        /** The cluster id written when the log directory is formatted; ignored once it is. Random by default. */
+        public Builder clusterId(String clusterId) {
+            this.clusterId = clusterId;
+            return this;
+        }
+
+        /**
+         * Makes this node one voter of a static quorum ({@code controller.quorum.voters}, e.g.
+         * {@code 1@127.0.0.1:9093,2@127.0.0.1:9094,3@127.0.0.1:9095}) instead of a quorum of its own.
+         * The entry of this node must name its {@link #controllerPort}.
+         */
+        public Builder controllerQuorumVoters(String voters) {
+            this.controllerQuorumVoters = voters;
+            return this;
         }
 
         public Builder port(int port) {

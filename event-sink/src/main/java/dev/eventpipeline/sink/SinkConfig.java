@@ -3,7 +3,7 @@ package dev.eventpipeline.sink;
 import dev.eventpipeline.common.config.Durations;
 import dev.eventpipeline.common.config.KafkaSettings;
 import dev.eventpipeline.common.ops.ManagementServer;
-import dev.eventpipeline.sink.store.SqlDialect;
+import dev.eventpipeline.store.SqlDialect;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.eventpipeline.common.config.CommandLines;
 import dev.eventpipeline.common.config.ConfigSources;
-import dev.eventpipeline.sink.store.SqlDialect;
+import dev.eventpipeline.store.SqlDialect;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;

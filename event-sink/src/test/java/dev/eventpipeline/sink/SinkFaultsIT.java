@@ -8,10 +8,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.eventpipeline.common.records.CleanEvent;
-import dev.eventpipeline.sink.testing.EventOracle;
 import dev.eventpipeline.sink.testing.SinkFixtures;
-import dev.eventpipeline.sink.testing.TestDatabase;
+import dev.eventpipeline.testing.EventOracle;
 import dev.eventpipeline.testing.SharedKafka;
+import dev.eventpipeline.testing.TestDatabase;
 import dev.eventpipeline.testing.TestTopics;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -48,7 +48,7 @@ class SinkFaultsIT {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.eventpipeline.sink.testing.TestDatabase#kinds")
+    @MethodSource("dev.eventpipeline.testing.TestDatabase#kinds")
     void consuming_the_same_records_again_changes_no_row_and_no_summary_count(TestDatabase.Kind kind) throws Exception {
         String prefix = TestTopics.uniquePrefix("sink-replay");
         String ws = "ws-" + UUID.randomUUID();
@@ -73,7 +73,7 @@ class SinkFaultsIT {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.eventpipeline.sink.testing.TestDatabase#kinds")
+    @MethodSource("dev.eventpipeline.testing.TestDatabase#kinds")
     void a_crash_between_database_commit_and_offset_commit_leaves_no_duplicate_and_right_summaries(TestDatabase.Kind kind) throws Exception {
         String prefix = TestTopics.uniquePrefix("sink-crash");
         String ws = "ws-" + UUID.randomUUID();
@@ -111,7 +111,7 @@ class SinkFaultsIT {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.eventpipeline.sink.testing.TestDatabase#kinds")
+    @MethodSource("dev.eventpipeline.testing.TestDatabase#kinds")
     void a_database_outage_pauses_the_sink_and_everything_arrives_once_when_it_returns(TestDatabase.Kind kind) throws Exception {
         String prefix = TestTopics.uniquePrefix("sink-outage");
         String ws = "ws-" + UUID.randomUUID();
@@ -150,7 +150,7 @@ class SinkFaultsIT {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.eventpipeline.sink.testing.TestDatabase#kinds")
+    @MethodSource("dev.eventpipeline.testing.TestDatabase#kinds")
     void a_rebalance_between_two_instances_loses_and_doubles_nothing(TestDatabase.Kind kind) throws Exception {
         String prefix = TestTopics.uniquePrefix("sink-rebalance");
         String ws = "ws-" + UUID.randomUUID();
@@ -176,7 +176,7 @@ class SinkFaultsIT {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.eventpipeline.sink.testing.TestDatabase#kinds")
+    @MethodSource("dev.eventpipeline.testing.TestDatabase#kinds")
     void offsets_wait_for_the_commit_interval_but_are_committed_before_partitions_move_and_at_close(TestDatabase.Kind kind)
             throws Exception {
         String prefix = TestTopics.uniquePrefix("sink-interval");

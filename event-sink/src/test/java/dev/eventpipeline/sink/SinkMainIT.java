@@ -7,11 +7,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.eventpipeline.common.records.CleanEvent;
-import dev.eventpipeline.sink.testing.EventOracle;
 import dev.eventpipeline.sink.testing.SinkFixtures;
-import dev.eventpipeline.sink.testing.TestDatabase;
 import dev.eventpipeline.testing.ChildJvm;
+import dev.eventpipeline.testing.EventOracle;
 import dev.eventpipeline.testing.SharedKafka;
+import dev.eventpipeline.testing.TestDatabase;
 import dev.eventpipeline.testing.TestTopics;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -41,7 +41,7 @@ class SinkMainIT {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.eventpipeline.sink.testing.TestDatabase#kinds")
+    @MethodSource("dev.eventpipeline.testing.TestDatabase#kinds")
     void the_jar_writes_the_events_serves_readiness_and_stops_cleanly_on_sigterm(TestDatabase.Kind kind) throws Exception {
         assertThat(JAR).as("built by the package phase before Failsafe runs").exists();
         String prefix = TestTopics.uniquePrefix("sink-main");
@@ -79,7 +79,7 @@ class SinkMainIT {
      * connection drops). The restarted jar reads those records again; the oracle is the input.
      */
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.eventpipeline.sink.testing.TestDatabase#kinds")
+    @MethodSource("dev.eventpipeline.testing.TestDatabase#kinds")
     void a_jar_killed_while_writing_loses_and_doubles_nothing_after_a_restart(TestDatabase.Kind kind) throws Exception {
         String prefix = TestTopics.uniquePrefix("sink-kill");
         String group = "sink-" + UUID.randomUUID();

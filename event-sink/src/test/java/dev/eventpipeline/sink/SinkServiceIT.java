@@ -1,10 +1,10 @@
 package dev.eventpipeline.sink;
 
 import static dev.eventpipeline.sink.testing.SinkFixtures.AWAIT;
-import static dev.eventpipeline.sink.testing.SinkFixtures.definition;
 import static dev.eventpipeline.sink.testing.SinkFixtures.definitionRecord;
-import static dev.eventpipeline.sink.testing.SinkFixtures.event;
 import static dev.eventpipeline.sink.testing.SinkFixtures.eventRecord;
+import static dev.eventpipeline.testing.CleanEvents.definition;
+import static dev.eventpipeline.testing.CleanEvents.event;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -13,10 +13,10 @@ import dev.eventpipeline.common.records.DeadLetter;
 import dev.eventpipeline.common.records.EventDefinition;
 import dev.eventpipeline.common.topics.Topics;
 import dev.eventpipeline.sink.testing.SinkFixtures;
-import dev.eventpipeline.sink.store.SqlDialect;
-import dev.eventpipeline.sink.testing.TestDatabase;
+import dev.eventpipeline.store.SqlDialect;
 import dev.eventpipeline.testing.JsonSchemas;
 import dev.eventpipeline.testing.SharedKafka;
+import dev.eventpipeline.testing.TestDatabase;
 import dev.eventpipeline.testing.TestTopics;
 import dev.eventpipeline.testing.TopicReader;
 import java.net.URI;
@@ -65,7 +65,7 @@ class SinkServiceIT {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.eventpipeline.sink.testing.TestDatabase#kinds")
+    @MethodSource("dev.eventpipeline.testing.TestDatabase#kinds")
     void writes_each_clean_event_once_and_commits_offsets_only_after_the_rows(TestDatabase.Kind kind) throws Exception {
         String prefix = TestTopics.uniquePrefix("sink-once");
         String group = "sink-" + UUID.randomUUID();
@@ -98,7 +98,7 @@ class SinkServiceIT {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.eventpipeline.sink.testing.TestDatabase#kinds")
+    @MethodSource("dev.eventpipeline.testing.TestDatabase#kinds")
     void keeps_metadata_keys_in_the_order_they_were_sent(TestDatabase.Kind kind) throws Exception {
         String prefix = TestTopics.uniquePrefix("sink-order");
         CleanEvent e = event("ws-" + UUID.randomUUID(), "c1", "ordered", 1_700_000_000L);
@@ -115,7 +115,7 @@ class SinkServiceIT {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.eventpipeline.sink.testing.TestDatabase#kinds")
+    @MethodSource("dev.eventpipeline.testing.TestDatabase#kinds")
     void stores_the_latest_definition_per_workspace_and_event_name(TestDatabase.Kind kind) throws Exception {
         String prefix = TestTopics.uniquePrefix("sink-defs");
         String ws = "ws-" + UUID.randomUUID();
@@ -147,7 +147,7 @@ class SinkServiceIT {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.eventpipeline.sink.testing.TestDatabase#kinds")
+    @MethodSource("dev.eventpipeline.testing.TestDatabase#kinds")
     void sends_unreadable_and_invalid_records_to_dead_letters_and_keeps_going(TestDatabase.Kind kind) throws Exception {
         String prefix = TestTopics.uniquePrefix("sink-poison");
         String group = "sink-" + UUID.randomUUID();
@@ -183,7 +183,7 @@ class SinkServiceIT {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.eventpipeline.sink.testing.TestDatabase#kinds")
+    @MethodSource("dev.eventpipeline.testing.TestDatabase#kinds")
     void never_stores_events_of_an_aborted_transaction(TestDatabase.Kind kind) throws Exception {
         String prefix = TestTopics.uniquePrefix("sink-aborted");
         String ws = "ws-" + UUID.randomUUID();
@@ -212,7 +212,7 @@ class SinkServiceIT {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.eventpipeline.sink.testing.TestDatabase#kinds")
+    @MethodSource("dev.eventpipeline.testing.TestDatabase#kinds")
     void serves_readiness_and_metrics_on_its_management_port(TestDatabase.Kind kind) throws Exception {
         String prefix = TestTopics.uniquePrefix("sink-mgmt");
         try (TestDatabase db = TestDatabase.create(kind)) {

@@ -32,6 +32,7 @@ public final class IngestConfig extends AbstractConfig {
     public static final String LIMIT_BULK_ITEMS = "limits.bulk.max.items";
     public static final String RATE_LIMIT_APP_PER_MINUTE = "rate.limit.app.per.minute";
     public static final String RATE_LIMIT_WORKSPACE_PER_MINUTE = "rate.limit.workspace.per.minute";
+    public static final String RATE_LIMIT_SYNC_INTERVAL = "rate.limit.sync.interval";
     public static final String PRODUCE_TIMEOUT = "produce.timeout";
     public static final String PRODUCE_MAX_BLOCK = "produce.max.block";
     public static final String PRODUCE_LINGER = "produce.linger";
@@ -60,7 +61,8 @@ public final class IngestConfig extends AbstractConfig {
                     "JSON token registry (SHA-256 digests only), written by the 'token create' command. Empty: no file.")
             .define(AUTH_DEV_TOKEN, Type.PASSWORD, null, Importance.MEDIUM,
                     "A token registered in memory (its digest only) with scopes read and write for workspace auth.dev.workspace. For development and the standalone launcher.")
-            .define(AUTH_DEV_WORKSPACE, Type.STRING, "dev", Importance.LOW, "Workspace (and app id) of auth.dev.token.")
+            .define(AUTH_DEV_WORKSPACE, Type.STRING, "dev", dev.eventpipeline.ingest.auth.WorkspaceIds.configValidator(), Importance.LOW,
+                    "Workspace (and app id) of auth.dev.token: " + dev.eventpipeline.ingest.auth.WorkspaceIds.RULE + ".")
             .define(DEFAULT_INTERCOM_VERSION, Type.STRING, "2.10", Importance.LOW,
                     "Intercom-Version recorded when the request has none and the token sets no default.")
             .define(CONTACTS_MODE, Type.STRING, MODE_DIRECTORY, ValidString.in(MODE_DIRECTORY, MODE_TRUST), Importance.HIGH,
@@ -75,6 +77,10 @@ public final class IngestConfig extends AbstractConfig {
                     "Calls per minute per app (token) when the token sets none; enforced as ceil(n/6) per 10-second window (Intercom).")
             .define(RATE_LIMIT_WORKSPACE_PER_MINUTE, Type.INT, 25_000, Range.atLeast(6), Importance.MEDIUM,
                     "Calls per minute per workspace, shared by all its apps; enforced as ceil(n/6) per 10-second window.")
+            // The limits are the app's and the workspace's, shared by every instance: each sees the others'
+            // calls this much (plus Kafka's delivery) late, which is how far together they may overshoot.
+            .define(RATE_LIMIT_SYNC_INTERVAL, Type.STRING, "50ms", syncInterval(), Importance.LOW,
+                    "How often this instance tells the others (through the rate-limit-usage topic) how many calls it admitted in the current 10-second window, 10ms to 1s. All instances together may admit what arrives at the others within about this long (plus Kafka's delivery) beyond a limit.")
             .define(PRODUCE_TIMEOUT, Type.STRING, "5s", Durations.positive(), Importance.MEDIUM,
                     "How long a write may wait for Kafka's acknowledgement (the producer's delivery.timeout.ms) before the request gets 503.")
             .define(PRODUCE_MAX_BLOCK, Type.STRING, "1s", Durations.positive(), Importance.LOW,
@@ -83,6 +89,23 @@ public final class IngestConfig extends AbstractConfig {
                     "The producer's linger.ms: a few milliseconds of latency buy batches, which is what lets many concurrent requests share one producer.")
             .define(MAX_IN_FLIGHT_REQUESTS, Type.INT, 20_000, Range.atLeast(1), Importance.LOW,
                     "Write requests waiting for Kafka at once; beyond it new writes get 503 at once, so memory stays bounded.");
+
+    private static ConfigDef.Validator syncInterval() {
+        return (name, value) -> {
+            try {
+                java.time.Duration d = Durations.parse((String) value);
+                if (d.toMillis() < 10 || d.toMillis() > 1_000) {
+                    throw new ConfigException(name, value, "must be between 10ms and 1s");
+                }
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(name, value, e.getMessage());
+            }
+        };
+    }
+
+    public Duration rateLimitSyncInterval() {
+        return Durations.parse(getString(RATE_LIMIT_SYNC_INTERVAL));
+    }
 
     private static ConfigDef.Validator nonNegativeDuration() {
         return (name, value) -> {

@@ -15,6 +15,7 @@ import dev.eventpipeline.ingest.http.HttpLimits;
 import dev.eventpipeline.ingest.http.IngestApp;
 import dev.eventpipeline.ingest.publish.KafkaEventLog;
 import dev.eventpipeline.ingest.ratelimit.RateLimiter;
+import dev.eventpipeline.ingest.ratelimit.UsageSync;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
@@ -27,26 +28,30 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running service: topics ensured, contact view restored, one producer, the HTTP server.
- * Start-up order is topics, producer, contact loader, HTTP; {@link #close()} reverses it.
+ * The running service: topics ensured, contact view restored, one producer, the rate-limit sync, the
+ * HTTP server. Start-up order is topics, producer, contact loader, rate-limit sync, HTTP; {@link #close()}
+ * reverses it.
  */
 public final class IngestService implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(IngestService.class);
+    private static final Duration RATE_LIMIT_USAGE_RETENTION = Duration.ofMinutes(10);
 
     private final KafkaEventLog log;
     private final ContactTopicLoader loader;
+    private final UsageSync rateLimitSync;
     private final IngestApp http;
     private final java.time.Duration drainTimeout;
     private final Readiness ready;
     private final JvmMeters jvmMeters;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private IngestService(KafkaEventLog log, ContactTopicLoader loader, IngestApp http, Readiness ready, JvmMeters jvmMeters,
-                          Duration drainTimeout) {
+    private IngestService(KafkaEventLog log, ContactTopicLoader loader, UsageSync rateLimitSync, IngestApp http, Readiness ready,
+                          JvmMeters jvmMeters, Duration drainTimeout) {
         this.drainTimeout = drainTimeout;
         this.log = log;
         this.loader = loader;
+        this.rateLimitSync = rateLimitSync;
         this.http = http;
         this.ready = ready;
         this.jvmMeters = jvmMeters;
@@ -95,6 +100,7 @@ public final class IngestService implements AutoCloseable {
         KafkaEventLog log = new KafkaEventLog(client, config.topicPrefix(), config.produceTimeout(), config.produceMaxBlock(),
                 config.produceLinger(), config.getInt(IngestConfig.MAX_IN_FLIGHT_REQUESTS), registry);
         ContactTopicLoader loader = null;
+        UsageSync sync = null;
         try {
             log.warmUp(startup);
             loader = new ContactTopicLoader(client, config.topicPrefix(), directory, registry).start();
@@ -102,21 +108,23 @@ public final class IngestService implements AutoCloseable {
             if (!loader.awaitCaughtUp(startup)) {
                 throw new IllegalStateException("the contact directory was not restored from its topic within " + startup);
             }
+            RateLimiter rateLimiter = new RateLimiter(clock);
+            sync = new UsageSync(rateLimiter, client, config.topicPrefix(), config.rateLimitSyncInterval(), registry).start();
             // What /readyz needs besides Kafka (which IngestApp checks itself): the contact view, then the
             // launcher's other services. A Readiness names the parts that are not ready.
             Readiness ready = new Readiness().with("contact directory", loader::isCaughtUp).with(others);
             IngestApp http = IngestApp.create(config.httpHost(), config.httpPort(), HttpLimits.from(config), tokens, directory, log,
-                    new RateLimiter(clock), registry, clock, ready).start();
+                    rateLimiter, registry, clock, ready).start();
             LOG.info("ingest-api listening on {}:{} (contacts mode {})", config.httpHost(), http.port(),
                     config.getString(IngestConfig.CONTACTS_MODE));
             // In-flight writes wait at most produce.timeout for Kafka; a little more lets them answer.
-            return new IngestService(log, loader, http, ready, jvmMeters, config.produceTimeout().plusSeconds(2));
+            return new IngestService(log, loader, sync, http, ready, jvmMeters, config.produceTimeout().plusSeconds(2));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            closeQuietly(loader, log);
+            closeQuietly(sync, loader, log);
             throw new IllegalStateException("interrupted while starting ingest-api", e);
         } catch (RuntimeException e) {
-            closeQuietly(loader, log);
+            closeQuietly(sync, loader, log);
             throw e;
         }
     }
@@ -129,10 +137,17 @@ public final class IngestService implements AutoCloseable {
                     // ingest-api does not know the de-duplication window: the default's retention, which
                     // dedupe-stream raises at its start if its window needs more (RawEventsRetention).
                     .ensure(topics, Map.of(Topics.RAW_EVENTS, RawEventsRetention.forWindow(RawEventsRetention.DEFAULT_DEDUPE_WINDOW)));
+            // One partition: every instance reads all of it, and a few reports a second need no more. Only the
+            // current window matters; ten minutes keeps enough to look at while bounding the disk it takes.
+            new TopicProvisioner(admin, config.topicPrefix(), 1, config.getShort(KafkaSettings.TOPIC_REPLICATION_FACTOR), timeout)
+                    .ensure(List.of(Topics.RATE_LIMIT_USAGE), Map.of(Topics.RATE_LIMIT_USAGE, RATE_LIMIT_USAGE_RETENTION));
         }
     }
 
-    private static void closeQuietly(ContactTopicLoader loader, KafkaEventLog log) {
+    private static void closeQuietly(UsageSync sync, ContactTopicLoader loader, KafkaEventLog log) {
+        if (sync != null) {
+            sync.close();
+        }
         if (loader != null) {
             loader.close();
         }
@@ -148,7 +163,10 @@ public final class IngestService implements AutoCloseable {
         return log.isReachable() && ready.getAsBoolean();
     }
 
-    /** HTTP first (new writes 503, in-flight requests finish), then the producer is flushed and closed, then the loader. */
+    /**
+     * The reverse of start-up: HTTP first (new writes 503, in-flight requests finish), then the rate-limit
+     * sync, the contact loader, and last the producer, flushed so every accepted write is acknowledged.
+     */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
@@ -156,8 +174,9 @@ public final class IngestService implements AutoCloseable {
         }
         http.drain(drainTimeout);
         http.stop();
-        log.close();
+        rateLimitSync.close();
         loader.close();
+        log.close();
         if (jvmMeters != null) {
             jvmMeters.close();
         }

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The module rules of CONVENTIONS.md, checked on the compiled classes of every module (this module
  * depends on all of them): common depends on no other module, and no service imports another, so
- * that each service stays a jar of its own.
+ * that each service stays a jar of its own. The shared libraries, common and event-store (the schema
+ * that the sink writes and ingest-api reads), may be imported by any service and import none.
  */
 class ArchitectureTest {
 
@@ -29,7 +30,25 @@ class ArchitectureTest {
         noClasses().that().resideInAPackage("dev.eventpipeline.common..")
                 .should().dependOnClassesThat().resideInAnyPackage(
                         "dev.eventpipeline.ingest..", "dev.eventpipeline.dedupe..", "dev.eventpipeline.sink..",
+                        "dev.eventpipeline.store..", "dev.eventpipeline.standalone..", "dev.eventpipeline.embedded..",
+                        "dev.eventpipeline.testing..")
+                .check(classes);
+    }
+
+    @Test
+    void event_store_is_a_library_that_imports_no_service() {
+        noClasses().that().resideInAPackage("dev.eventpipeline.store..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "dev.eventpipeline.ingest..", "dev.eventpipeline.dedupe..", "dev.eventpipeline.sink..",
                         "dev.eventpipeline.standalone..", "dev.eventpipeline.embedded..", "dev.eventpipeline.testing..")
+                .check(classes);
+    }
+
+    /** The sink is the store's only writer; the API reads it through the read-only pool and EventQueries. */
+    @Test
+    void only_the_sink_writes_the_store() {
+        noClasses().that().resideInAnyPackage("dev.eventpipeline.ingest..", "dev.eventpipeline.dedupe..")
+                .should().dependOnClassesThat().haveFullyQualifiedName("dev.eventpipeline.store.EventStore")
                 .check(classes);
     }
 

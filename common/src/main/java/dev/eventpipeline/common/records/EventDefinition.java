@@ -3,16 +3,13 @@ package dev.eventpipeline.common.records;
 import java.time.Instant;
 import java.util.List;
 
-/** The value of {@code event-definitions}: one per workspace and event name, at most ten tracked keys. */
+/** The value of {@code event-definitions}: one per workspace and event name, at most ten tracked keys ({@code MetadataShapes.MAX_KEYS}). */
 public record EventDefinition(
         String workspaceId,
         String eventName,
         Instant firstSeenAt,
         Instant updatedAt,
         List<MetadataKey> metadata) {
-
-    /** Intercom tracks at most this many metadata keys per event name. */
-    public static final int MAX_TRACKED_KEYS = 10;
 
     /** One tracked key: {@code active} from creation, or {@code pending} until {@code activeAfter}. */
     public record MetadataKey(

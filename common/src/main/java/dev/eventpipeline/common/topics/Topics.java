@@ -6,6 +6,7 @@ import dev.eventpipeline.common.records.Contact;
 import dev.eventpipeline.common.records.DeadLetter;
 import dev.eventpipeline.common.records.DuplicateEvent;
 import dev.eventpipeline.common.records.EventDefinition;
+import dev.eventpipeline.common.records.RateLimitUsage;
 import dev.eventpipeline.common.records.RawEvent;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serde;
@@ -40,9 +41,17 @@ public final class Topics {
     public static final Topic<String, Contact> CONTACTS =
             new Topic<>("contacts", KEY, new JsonSerde<>(Contact.class), "schemas/contacts.schema.json", true);
 
+    /**
+     * How many calls each ingest-api instance admitted in the current rate-limit window, so that all
+     * instances together enforce an app's and a workspace's limit (docs/rate-limits.md); key the instance id.
+     * Short-lived: only the current window matters.
+     */
+    public static final Topic<String, RateLimitUsage> RATE_LIMIT_USAGE =
+            new Topic<>("rate-limit-usage", KEY, new JsonSerde<>(RateLimitUsage.class), "schemas/rate-limit-usage.schema.json", false);
+
     private Topics() {}
 
     public static List<Topic<?, ?>> all() {
-        return List.of(RAW_EVENTS, CLEAN_EVENTS, EVENT_DEFINITIONS, DUPLICATE_EVENTS, DEAD_LETTER_EVENTS, CONTACTS);
+        return List.of(RAW_EVENTS, CLEAN_EVENTS, EVENT_DEFINITIONS, DUPLICATE_EVENTS, DEAD_LETTER_EVENTS, CONTACTS, RATE_LIMIT_USAGE);
     }
 }

@@ -2,6 +2,7 @@ package dev.eventpipeline.dedupe.topology;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.eventpipeline.common.metadata.MetadataShapes;
 import dev.eventpipeline.common.records.DroppedMetadata;
 import dev.eventpipeline.common.records.EventDefinition;
 import dev.eventpipeline.common.records.EventDefinition.MetadataKey;
@@ -14,7 +15,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -75,9 +75,9 @@ final class DefinitionTracker {
                 if (value.isNull()) {
                     continue; // Intercom: a null value drops the key.
                 }
-                MetadataType type = MetadataTypes.typeOf(name, value);
+                MetadataType type = MetadataShapes.typeOf(name, value);
                 if (!isTracked(tracked, name)) {
-                    if (tracked.size() >= EventDefinition.MAX_TRACKED_KEYS) {
+                    if (tracked.size() >= MetadataShapes.MAX_KEYS) {
                         if (dropped.isEmpty()) {
                             dropped = new ArrayList<>();
                         }
@@ -91,8 +91,16 @@ final class DefinitionTracker {
                     tracked.add(created ? active(name, type, seenAt) : pending(name, type, seenAt));
                     changed = true;
                 }
-                metadata.put(name, new TypedValue(type.wireName(), normalised(type, value)));
+                metadata.put(name, new TypedValue(type.wireName(), MetadataShapes.normalised(value)));
             }
+        }
+        // Keys past the tenth of the request never reached the definition (ingest-api left them out of
+        // metadata); they are dropped for the same reason as keys past the definition's tenth.
+        for (String ignored : raw.ignoredMetadataKeys()) {
+            if (dropped.isEmpty()) {
+                dropped = new ArrayList<>();
+            }
+            dropped.add(new DroppedMetadata(ignored, DroppedMetadata.KEY_QUOTA_EXCEEDED));
         }
         EventDefinition changedDefinition = null;
         if (changed) {
@@ -193,19 +201,5 @@ final class DefinitionTracker {
             }
         }
         return false;
-    }
-
-    /** Currencies are ISO 4217 codes stored lower-case; every other value is kept exactly as sent. */
-    private static JsonNode normalised(MetadataType type, JsonNode value) {
-        if (type == MetadataType.MONETARY_AMOUNT) {
-            String currency = value.get("currency").textValue();
-            String lower = currency.toLowerCase(Locale.ROOT);
-            if (!lower.equals(currency)) {
-                ObjectNode copy = ((ObjectNode) value).deepCopy();
-                copy.put("currency", lower);
-                return copy;
-            }
-        }
-        return value;
     }
 }

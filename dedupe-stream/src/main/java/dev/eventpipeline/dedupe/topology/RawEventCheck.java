@@ -1,6 +1,7 @@
 package dev.eventpipeline.dedupe.topology;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.eventpipeline.common.metadata.MetadataShapes;
 import dev.eventpipeline.common.records.EventKeys;
 import dev.eventpipeline.common.records.RawEvent;
 import java.util.Iterator;
@@ -46,9 +47,12 @@ final class RawEventCheck {
                     throw new InvalidRawEventException("metadata has an empty key");
                 }
                 JsonNode value = field.getValue();
-                // Strings and numbers always have a type; only containers and booleans need the (costlier) shape check.
-                if (!value.isNull() && !value.isTextual() && !value.isNumber() && MetadataTypes.typeOf(field.getKey(), value) == null) {
-                    throw new InvalidRawEventException("metadata." + field.getKey() + ": " + MetadataTypes.describeUnsupported(value));
+                // Strings always have a type; everything else takes the shape check ingest-api applies too.
+                if (!value.isNull() && !value.isTextual()) {
+                    String problem = MetadataShapes.problemWith(value);
+                    if (problem != null) {
+                        throw new InvalidRawEventException("metadata." + field.getKey() + ": " + problem);
+                    }
                 }
             }
         }

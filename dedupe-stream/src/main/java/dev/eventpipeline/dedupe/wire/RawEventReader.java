@@ -14,7 +14,9 @@ import dev.eventpipeline.common.records.RawEvent;
 import dev.eventpipeline.common.topics.Topics;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.apache.kafka.common.serialization.Deserializer;
 
@@ -102,6 +104,7 @@ public final class RawEventReader implements Deserializer<RawEvent> {
             String eventName = null;
             long createdAt = 0;
             ObjectNode metadata = null;
+            List<String> ignoredKeys = List.of();
             SeenFields seen = new SeenFields();
             JsonToken t;
             while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
@@ -167,6 +170,13 @@ public final class RawEventReader implements Deserializer<RawEvent> {
                             return null;
                         }
                     }
+                    case "ignored_metadata_keys" -> {
+                        bit = 1 << 10;
+                        if (value != JsonToken.START_ARRAY) {
+                            return null;
+                        }
+                        ignoredKeys = strings(p);
+                    }
                     default -> {
                         bit = 0;
                         seen.unknown(name, p);
@@ -177,7 +187,8 @@ public final class RawEventReader implements Deserializer<RawEvent> {
             if (t != JsonToken.END_OBJECT || p.nextToken() != null) {
                 return null;
             }
-            return new RawEvent(v, requestId, receivedAt, workspaceId, appId, intercomVersion, contact, eventName, createdAt, metadata);
+            return new RawEvent(v, requestId, receivedAt, workspaceId, appId, intercomVersion, contact, eventName, createdAt, metadata,
+                    ignoredKeys);
         } catch (NotCanonical | IOException e) {
             // Not an error here: the general reader reads these bytes and raises the error, if there is one.
             return null;
@@ -238,6 +249,19 @@ public final class RawEventReader implements Deserializer<RawEvent> {
         throw NOT_CANONICAL; // a number or boolean where a string belongs: data binding coerces, let it
     }
 
+    /** The array of strings the parser is at (after START_ARRAY); anything but strings is for the general reader. */
+    private static List<String> strings(JsonParser p) throws IOException, NotCanonical {
+        List<String> out = new ArrayList<>();
+        JsonToken t;
+        while ((t = p.nextToken()) == JsonToken.VALUE_STRING) {
+            out.add(p.getText());
+        }
+        if (t != JsonToken.END_ARRAY) {
+            throw NOT_CANONICAL;
+        }
+        return out;
+    }
+
     /** The object the parser is at (after START_OBJECT), as the mapper's tree reader builds it. */
     private static ObjectNode object(JsonParser p) throws IOException, NotCanonical {
         ObjectNode node = NODES.objectNode();
@@ -278,7 +302,8 @@ public final class RawEventReader implements Deserializer<RawEvent> {
                     default -> throw NOT_CANONICAL;
                 };
             case VALUE_NUMBER_FLOAT:
-                return NODES.numberNode(p.getDoubleValue());
+                // Exact, as the mapper reads floats: 3.670 keeps its digits on the way to clean-events.
+                return NODES.numberNode(p.getDecimalValue());
             case VALUE_TRUE:
                 return NODES.booleanNode(true);
             case VALUE_FALSE:

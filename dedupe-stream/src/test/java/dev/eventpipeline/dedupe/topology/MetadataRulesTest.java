@@ -53,6 +53,30 @@ class MetadataRulesTest {
     }
 
     @Test
+    void keys_past_the_tenth_of_a_request_are_dropped_for_the_quota_after_the_definitions_own_drops() {
+        // A definition with ten keys, then an event with one untracked key of its ten and two past its tenth.
+        var ten = metadata("k0", 0, "k1", 1, "k2", 2, "k3", 3, "k4", 4, "k5", 5, "k6", 6, "k7", 7, "k8", 8, "k9", 9);
+        harness.send(event("c1", "e", 1, START, ten));
+        var next = metadata("k0", 0, "extra", "x");
+        harness.send(new dev.eventpipeline.common.records.RawEvent(1, "r2", START.plusSeconds(1), RawEvents.WORKSPACE, "app1", "2.10",
+                new dev.eventpipeline.common.records.ContactRef("c2", "user", "u-c2", null), "e", 2, next, List.of("late1", "late2")));
+
+        List<CleanEvent> clean = harness.clean.readValuesToList();
+        assertThat(clean.get(0).droppedMetadata()).isEmpty();
+        assertThat(clean.get(1).metadata().keySet()).containsExactly("k0");
+        assertThat(clean.get(1).droppedMetadata()).containsExactly(
+                new DroppedMetadata("extra", DroppedMetadata.KEY_QUOTA_EXCEEDED),
+                new DroppedMetadata("late1", DroppedMetadata.KEY_QUOTA_EXCEEDED),
+                new DroppedMetadata("late2", DroppedMetadata.KEY_QUOTA_EXCEEDED));
+        // Ignored keys never become part of a definition, even one with room.
+        harness.send(new dev.eventpipeline.common.records.RawEvent(1, "r3", START.plusSeconds(2), RawEvents.WORKSPACE, "app1", "2.10",
+                new dev.eventpipeline.common.records.ContactRef("c1", "user", "u-c1", null), "roomy", 3, metadata("a", 1), List.of("b")));
+        assertThat(harness.clean.readValue().droppedMetadata()).containsExactly(new DroppedMetadata("b", DroppedMetadata.KEY_QUOTA_EXCEEDED));
+        List<EventDefinition> definitions = harness.definitions.readValuesToList();
+        assertThat(definitions.get(definitions.size() - 1).metadata()).extracting(MetadataKey::key).containsExactly("a");
+    }
+
+    @Test
     void clean_event_json_keeps_key_order_on_the_wire() {
         harness.send(event("c1", "e", 1, START, metadata("zeta", "z", "alpha", "a", "mid", 1)));
 

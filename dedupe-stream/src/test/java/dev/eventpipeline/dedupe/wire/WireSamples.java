@@ -40,6 +40,7 @@ final class WireSamples {
                 r.nextInt(10) == 0 ? null : new ContactRef("c" + r.nextInt(), r.nextBoolean() ? "user" : "lead",
                         r.nextBoolean() ? "u" + r.nextInt() : null, r.nextBoolean() ? "a@b.c" : null),
                 "event-" + r.nextInt(50), r.nextInt(3) == 0 ? r.nextLong() & 0xffffffffffL : r.nextInt(Integer.MAX_VALUE),
-                r.nextInt(8) == 0 ? null : metadata);
+                r.nextInt(8) == 0 ? null : metadata,
+                r.nextInt(4) == 0 ? java.util.List.of("late" + r.nextInt(3), "k\u00e9\"" + r.nextInt(9)) : java.util.List.of());
     }
 }

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.eventpipeline.common.json.CanonicalInstants;
 import dev.eventpipeline.common.json.Json;
-import dev.eventpipeline.sink.store.EventStore.EventRow;
+import dev.eventpipeline.store.EventStore.EventRow;
 import java.io.IOException;
 import java.io.StringWriter;
 
@@ -226,8 +226,7 @@ final class CleanEventReader {
     /**
      * Copies the current value (scalar or structure) as the mapper would render it after reading it into
      * a {@code JsonNode}: the same generator writes the same strings; numbers are copied as the type the
-     * parser read them as, which is the type of the node the mapper builds, except floats too large for
-     * a double, which are left to the mapper.
+     * parser read them as, which is the type of the node the mapper builds (floats as exact decimals).
      */
     private static boolean copyValue(JsonParser p, JsonGenerator g) throws IOException {
         JsonToken t = p.currentToken();
@@ -254,10 +253,8 @@ final class CleanEventReader {
 
     private static boolean copyToken(JsonParser p, JsonGenerator g, JsonToken t) throws IOException {
         if (t == JsonToken.VALUE_NUMBER_FLOAT) {
-            if (p.getNumberType() != JsonParser.NumberType.DOUBLE || !Double.isFinite(p.getDoubleValue())) {
-                return false;
-            }
-            g.writeNumber(p.getDoubleValue());
+            // Exact, as the mapper reads floats: the stored metadata keeps the digits the producer sent.
+            g.writeNumber(p.getDecimalValue());
             return true;
         }
         if (t == null || t == JsonToken.VALUE_EMBEDDED_OBJECT || t == JsonToken.NOT_AVAILABLE) {

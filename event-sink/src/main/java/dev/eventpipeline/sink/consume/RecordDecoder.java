@@ -6,8 +6,8 @@ import dev.eventpipeline.common.records.EventDefinition;
 import dev.eventpipeline.common.records.EventKeys;
 import dev.eventpipeline.common.topics.Topic;
 import dev.eventpipeline.common.topics.Topics;
-import dev.eventpipeline.sink.store.EventStore.DefinitionChange;
-import dev.eventpipeline.sink.store.EventStore.EventRow;
+import dev.eventpipeline.store.EventStore.DefinitionChange;
+import dev.eventpipeline.store.EventStore.EventRow;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.errors.SerializationException;
@@ -83,7 +83,8 @@ public final class RecordDecoder {
             if (colon < 0) {
                 return invalid(r, "definition tombstone without a <workspace_id>:<event_name> key");
             }
-            // Workspace ids contain no ':'; event names may, so the first ':' separates them.
+            // Workspace ids contain no ':' (ingest-api refuses one wherever a workspace id is made, see
+            // docs/ingest-api.md); event names may, so the first ':' separates them.
             return new Decoded(null, new DefinitionChange(key.substring(0, colon), key.substring(colon + 1), null), null);
         }
         EventDefinition d = read(Topics.EVENT_DEFINITIONS, r);

@@ -7,8 +7,8 @@ import dev.eventpipeline.common.records.CleanEvent;
 import dev.eventpipeline.common.records.DeadLetter;
 import dev.eventpipeline.common.topics.Topics;
 import dev.eventpipeline.sink.consume.RecordDecoder.Decoded;
-import dev.eventpipeline.sink.store.EventStore.EventRow;
-import dev.eventpipeline.sink.testing.SinkFixtures;
+import dev.eventpipeline.store.EventStore.EventRow;
+import dev.eventpipeline.testing.CleanEvents;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -25,7 +25,7 @@ class RecordDecoderTest {
 
     @Test
     void reads_a_clean_event_with_its_metadata_in_sent_order() {
-        CleanEvent e = SinkFixtures.event("w", "c", "signed-up", 1_700_000_000L);
+        CleanEvent e = CleanEvents.event("w", "c", "signed-up", 1_700_000_000L);
         Decoded d = decoder.decode(record("clean-events", "w:c", Json.toBytes(e)));
         assertThat(d.deadLetter()).isNull();
         assertThat(d.event()).isEqualTo(EventRow.of(e));
@@ -47,7 +47,7 @@ class RecordDecoderTest {
 
     @Test
     void dead_letters_an_event_whose_id_is_not_the_hash_of_its_deduplication_key() {
-        CleanEvent e = SinkFixtures.event("w", "c", "signed-up", 1_700_000_000L);
+        CleanEvent e = CleanEvents.event("w", "c", "signed-up", 1_700_000_000L);
         CleanEvent forged = new CleanEvent(e.id(), e.workspaceId(), e.eventName(), e.createdAt() + 1, e.contact(),
                 e.metadata(), e.droppedMetadata(), e.receivedAt(), e.requestId(), e.intercomVersion());
         Decoded d = decoder.decode(record("clean-events", "w:c", Json.toBytes(forged)));
@@ -57,7 +57,7 @@ class RecordDecoderTest {
 
     @Test
     void dead_letters_an_event_without_a_request_id() {
-        CleanEvent e = SinkFixtures.event("w", "c", "signed-up", 1_700_000_000L);
+        CleanEvent e = CleanEvents.event("w", "c", "signed-up", 1_700_000_000L);
         CleanEvent missing = new CleanEvent(e.id(), e.workspaceId(), e.eventName(), e.createdAt(), e.contact(),
                 e.metadata(), e.droppedMetadata(), e.receivedAt(), null, e.intercomVersion());
         assertThat(decoder.decode(record("clean-events", "w:c", Json.toBytes(missing))).deadLetter().reason())
@@ -71,7 +71,7 @@ class RecordDecoderTest {
 
     @Test
     void reads_a_definition_and_a_tombstone_splitting_the_key_at_the_first_colon() {
-        var def = SinkFixtures.definition("w", "a:b", Instant.parse("2026-11-27T08:00:00Z"), "k");
+        var def = CleanEvents.definition("w", "a:b", Instant.parse("2026-11-27T08:00:00Z"), "k");
         Decoded d = decoder.decode(record("event-definitions", "w:a:b",
                 Topics.EVENT_DEFINITIONS.valueSerde().serializer().serialize("", def)));
         assertThat(d.definition().definition()).isEqualTo(def);

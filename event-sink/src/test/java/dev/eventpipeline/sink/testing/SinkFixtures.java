@@ -1,21 +1,14 @@
 package dev.eventpipeline.sink.testing;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.eventpipeline.common.records.CleanEvent;
-import dev.eventpipeline.common.records.ContactRef;
 import dev.eventpipeline.common.records.EventDefinition;
 import dev.eventpipeline.common.records.EventKeys;
-import dev.eventpipeline.common.records.TypedValue;
 import dev.eventpipeline.common.topics.TopicProvisioner;
 import dev.eventpipeline.common.topics.Topics;
 import dev.eventpipeline.testing.SharedKafka;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -24,30 +17,10 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
-/** Clean events and definitions in the spec's format, and a producer that writes them as dedupe-stream would. */
+/** A producer that writes clean events and definitions ({@code CleanEvents}) to Kafka as dedupe-stream would. */
 public final class SinkFixtures {
 
     private SinkFixtures() {}
-
-    public static CleanEvent event(String workspace, String contactId, String eventName, long createdAt) {
-        Map<String, TypedValue> metadata = new LinkedHashMap<>();
-        // Deliberately not alphabetical: the store must keep the order in which the keys were sent.
-        metadata.put("zeta", new TypedValue("string", JsonNodeFactory.instance.textNode("last-letter-first")));
-        metadata.put("alpha", new TypedValue("number", JsonNodeFactory.instance.numberNode(3.67)));
-        metadata.put("mid_date", new TypedValue("date", JsonNodeFactory.instance.numberNode(1392036272L)));
-        return new CleanEvent(EventKeys.eventId(workspace, contactId, eventName, createdAt), workspace, eventName, createdAt,
-                new ContactRef(contactId, ContactRef.ROLE_USER, "u-" + contactId, contactId + "@example.com"),
-                metadata, List.of(), Instant.parse("2026-11-27T08:00:00.123Z"), UUID.randomUUID().toString(), "2.10");
-    }
-
-    public static EventDefinition definition(String workspace, String eventName, Instant updatedAt, String... keys) {
-        List<EventDefinition.MetadataKey> tracked = new ArrayList<>();
-        for (String k : keys) {
-            tracked.add(new EventDefinition.MetadataKey(k, "string", EventDefinition.MetadataKey.ACTIVE,
-                    Instant.parse("2026-11-27T08:00:00Z"), Instant.parse("2026-11-27T08:00:00Z"), null));
-        }
-        return new EventDefinition(workspace, eventName, Instant.parse("2026-11-27T08:00:00Z"), updatedAt, tracked);
-    }
 
     /** An idempotent producer of raw bytes; the caller serialises with the topic registry's serdes. */
     public static KafkaProducer<byte[], byte[]> producer(String bootstrap) {

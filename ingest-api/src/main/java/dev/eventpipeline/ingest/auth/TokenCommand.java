@@ -1,5 +1,6 @@
 package dev.eventpipeline.ingest.auth;
 
+import dev.eventpipeline.ingest.api.IntercomVersions;
 import dev.eventpipeline.common.json.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -42,9 +43,10 @@ public final class TokenCommand {
                 throw new IllegalArgumentException("unknown scope '" + scope + "': use read and/or write");
             }
         }
-        if (intercomVersion != null && !dev.eventpipeline.ingest.http.IntercomVersions.isValid(intercomVersion)) {
+        if (intercomVersion != null && !IntercomVersions.isValid(intercomVersion)) {
             throw new IllegalArgumentException("unknown Intercom-Version '" + intercomVersion + "'");
         }
+        WorkspaceIds.requireValid(workspaceId);
         String token = newToken();
         List<ApiToken> tokens = new ArrayList<>(TokenRegistry.readFile(file).tokens());
         tokens.add(new ApiToken(TokenRegistry.digestHex(token), workspaceId, appId, Set.copyOf(scopes), rateLimitPerMinute, intercomVersion));

@@ -41,6 +41,10 @@ public final class TokenRegistry {
             if (t.digest() == null || t.workspaceId() == null || t.workspaceId().isBlank() || t.appId() == null || t.appId().isBlank()) {
                 throw new IllegalArgumentException("token entry " + i + " needs digest, workspace_id and app_id");
             }
+            if (!WorkspaceIds.isValid(t.workspaceId())) {
+                throw new IllegalArgumentException("token entry " + i + " (app_id " + t.appId() + "): workspace_id '" + t.workspaceId()
+                        + "' is not valid: it must be " + WorkspaceIds.RULE);
+            }
             try {
                 digests[i] = HexFormat.of().parseHex(t.digest().toLowerCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
@@ -52,11 +56,20 @@ public final class TokenRegistry {
         }
     }
 
-    /** The tokens of {@code file} (when given) plus the dev token (when given). */
+    /**
+     * The tokens of {@code file} (when given) plus the dev token (when given). A bad entry of the file
+     * fails with a message naming the file and the entry, so start-up stops before serving anyone.
+     */
     public static TokenRegistry load(Path file, String devToken, String devWorkspace) {
         List<ApiToken> all = new ArrayList<>();
         if (file != null) {
-            all.addAll(readFile(file).tokens());
+            List<ApiToken> fromFile = readFile(file).tokens();
+            try {
+                new TokenRegistry(fromFile);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("token file " + file + ": " + e.getMessage(), e);
+            }
+            all.addAll(fromFile);
         }
         if (devToken != null) {
             all.add(new ApiToken(digestHex(devToken), devWorkspace, devWorkspace, Set.of(ApiToken.READ, ApiToken.WRITE), null, null));

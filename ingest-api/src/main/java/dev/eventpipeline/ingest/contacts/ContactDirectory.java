@@ -2,13 +2,9 @@ package dev.eventpipeline.ingest.contacts;
 
 import dev.eventpipeline.common.records.Contact;
 import dev.eventpipeline.common.records.ContactRef;
-import dev.eventpipeline.ingest.http.ApiException;
+import dev.eventpipeline.ingest.api.ApiException;
 import dev.eventpipeline.ingest.validation.EventRequest;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,8 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Filled by {@link ContactTopicLoader} (every instance's view converges on the topic) and, for
  * read-your-writes, by this instance's own acknowledged writes. In {@code trust} mode an unknown
- * {@code user_id} or email becomes a user whose id is a hash of the workspace and that identifier, so
- * every instance creating it concurrently creates the same contact and de-duplication agrees.
+ * {@code user_id} or email becomes a user whose id is derived from the workspace and that identifier
+ * ({@link ContactIds}), so every instance creating it concurrently creates the same contact and
+ * de-duplication agrees. {@code POST /contacts} derives a user's id from its {@code external_id} the same way.
  */
 public final class ContactDirectory implements ContactResolver {
 
@@ -68,24 +65,10 @@ public final class ContactDirectory implements ContactResolver {
 
     private Contact trustedUser(String workspaceId, EventRequest request) {
         String id = request.userId() != null
-                ? derivedId(workspaceId, "user_id", request.userId())
-                : derivedId(workspaceId, "email", WorkspaceContacts.normaliseEmail(request.email()));
+                ? ContactIds.forExternalId(workspaceId, request.userId())
+                : ContactIds.forEmail(workspaceId, request.email());
         return new Contact(Contact.TYPE, id, workspaceId, ContactRef.ROLE_USER, request.userId(), request.email(), null,
                 clock.instant().getEpochSecond());
-    }
-
-    /** 24 hex digits, like Intercom's ids: SHA-256 over workspace, identifier kind and value, 0x00-separated. */
-    static String derivedId(String workspaceId, String kind, String value) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            for (String part : new String[] {workspaceId, kind, value}) {
-                sha.update(part.getBytes(StandardCharsets.UTF_8));
-                sha.update((byte) 0);
-            }
-            return HexFormat.of().formatHex(sha.digest(), 0, 12);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
-        }
     }
 
     static ContactRef ref(Contact c) {
@@ -103,17 +86,17 @@ public final class ContactDirectory implements ContactResolver {
     }
 
     /**
-     * Applies a tombstone. The key is {@code <workspace>:<contact id>}; a workspace id may itself contain
-     * ':', so every split is tried (contact ids made here are hex, and the first match wins).
+     * Applies a tombstone of key {@code <workspace>:<contact id>}. A workspace id holds no ':'
+     * ({@code WorkspaceIds}, checked wherever one is made); a contact id from another system may, so the
+     * first ':' is the separator. Returns whether a contact was removed.
      */
     public boolean delete(String recordKey) {
-        for (int i = recordKey.indexOf(':'); i >= 0; i = recordKey.indexOf(':', i + 1)) {
-            WorkspaceContacts ws = workspaces.get(recordKey.substring(0, i));
-            if (ws != null && ws.remove(recordKey.substring(i + 1))) {
-                return true;
-            }
+        int colon = recordKey.indexOf(':');
+        if (colon < 0) {
+            return false;
         }
-        return false;
+        WorkspaceContacts ws = workspaces.get(recordKey.substring(0, colon));
+        return ws != null && ws.remove(recordKey.substring(colon + 1));
     }
 
     public boolean reserveExternalId(String workspaceId, String externalId, String contactId) {

@@ -2,7 +2,7 @@ package dev.eventpipeline.ingest.contacts;
 
 import dev.eventpipeline.common.records.Contact;
 import dev.eventpipeline.common.records.ContactRef;
-import dev.eventpipeline.ingest.http.ApiException;
+import dev.eventpipeline.ingest.api.ApiException;
 import dev.eventpipeline.ingest.validation.EventRequest;
 
 /** Turns the identifiers of an event into the contact it is recorded against (http-api.md, "Contact resolution"). */

@@ -12,14 +12,19 @@ import java.util.concurrent.ConcurrentHashMap;
  * The contacts of one workspace and the two indexes resolution needs. Per-workspace maps keep keys
  * short (no {@code workspace:} prefix on every entry), which is most of the view's memory.
  *
- * <p>The email index maps a lower-cased email to one user id, or to a {@code String[]} when several
- * users share it (the 409 case); leads are never in it (http-api.md: email matches users only).
+ * <p>Both indexes map an identifier to one user id, or to a {@code String[]} when several users share
+ * it; leads are never in them (http-api.md: user_id and email match users only). Several users sharing
+ * an email is the 409 case. Several users sharing an {@code external_id} cannot be created any more (a
+ * user's id is derived from it, {@link ContactIds}), but a workspace may hold such pairs from before that
+ * rule, or from another system producing to the topic: then {@link #userByExternalId} picks one
+ * canonically — the user whose id is the derived one, else the oldest, then the smallest id — so every
+ * instance resolves that user's events to the same contact whatever order it read the topic in.
  */
 final class WorkspaceContacts {
 
     private final String workspaceId;
     private final ConcurrentHashMap<String, Contact> byId = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, String> userIdByExternalId = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Object> userIdsByExternalId = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Object> userIdsByEmail = new ConcurrentHashMap<>();
     /** external ids being created on this instance and not yet acknowledged by Kafka. */
     private final ConcurrentHashMap<String, String> reservedExternalIds = new ConcurrentHashMap<>();
@@ -33,8 +38,29 @@ final class WorkspaceContacts {
     }
 
     Contact userByExternalId(String externalId) {
-        String id = userIdByExternalId.get(externalId);
-        return id == null ? null : byId.get(id);
+        Object ids = userIdsByExternalId.get(externalId);
+        if (ids instanceof String id) {
+            return byId.get(id);
+        }
+        if (ids == null) {
+            return null;
+        }
+        String derived = ContactIds.forExternalId(workspaceId, externalId);
+        Contact canonical = null;
+        for (String id : (String[]) ids) {
+            Contact c = byId.get(id);
+            if (c == null) {
+                continue;
+            }
+            if (c.id().equals(derived)) {
+                return c;
+            }
+            if (canonical == null || c.createdAt() < canonical.createdAt()
+                    || c.createdAt() == canonical.createdAt() && c.id().compareTo(canonical.id()) < 0) {
+                canonical = c;
+            }
+        }
+        return canonical;
     }
 
     List<Contact> usersByEmail(String email) {
@@ -78,7 +104,7 @@ final class WorkspaceContacts {
         }
         boolean stillUser = ContactRef.ROLE_USER.equals(now.role());
         if (old.externalId() != null && !(stillUser && old.externalId().equals(now.externalId()))) {
-            userIdByExternalId.remove(old.externalId(), old.id());
+            userIdsByExternalId.computeIfPresent(old.externalId(), (k, v) -> removeId(v, old.id()));
         }
         if (old.email() != null && !(stillUser && now.email() != null
                 && normaliseEmail(old.email()).equals(normaliseEmail(now.email())))) {
@@ -100,7 +126,7 @@ final class WorkspaceContacts {
      * another request is creating one with it (the 409 of POST /contacts).
      */
     synchronized boolean reserveExternalId(String externalId, String contactId) {
-        if (userIdByExternalId.containsKey(externalId)) {
+        if (userIdsByExternalId.containsKey(externalId)) {
             return false;
         }
         return reservedExternalIds.putIfAbsent(externalId, contactId) == null;
@@ -128,7 +154,7 @@ final class WorkspaceContacts {
             return;
         }
         if (c.externalId() != null) {
-            userIdByExternalId.put(c.externalId(), c.id());
+            userIdsByExternalId.merge(c.externalId(), c.id(), WorkspaceContacts::addId);
         }
         if (c.email() != null) {
             userIdsByEmail.merge(normaliseEmail(c.email()), c.id(), WorkspaceContacts::addId);
@@ -140,7 +166,7 @@ final class WorkspaceContacts {
             return;
         }
         if (c.externalId() != null) {
-            userIdByExternalId.remove(c.externalId(), c.id());
+            userIdsByExternalId.computeIfPresent(c.externalId(), (k, v) -> removeId(v, c.id()));
         }
         if (c.email() != null) {
             userIdsByEmail.computeIfPresent(normaliseEmail(c.email()), (k, v) -> removeId(v, c.id()));

@@ -1,5 +1,7 @@
 package dev.eventpipeline.ingest.http;
 
+import dev.eventpipeline.ingest.api.ApiError;
+import dev.eventpipeline.ingest.api.ApiException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventpipeline.common.json.Json;

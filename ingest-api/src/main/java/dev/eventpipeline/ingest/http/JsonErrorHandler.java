@@ -1,5 +1,6 @@
 package dev.eventpipeline.ingest.http;
 
+import dev.eventpipeline.ingest.api.ApiException;
 import java.nio.ByteBuffer;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
@@ -37,19 +38,7 @@ final class JsonErrorHandler extends ErrorHandler {
     }
 
     private static ApiException exception(int status) {
-        String code = switch (status) {
-            case 404 -> "not_found";
-            case 408 -> "request_timeout";
-            case 413 -> "request_too_large";
-            case 414, 431 -> "request_too_large";
-            default -> status >= 500 ? "server_error" : "parameter_invalid";
-        };
-        String message = switch (status) {
-            case 431 -> "Request headers are too large";
-            case 414 -> "Request URI is too long";
-            case 408 -> "The request was not received in time";
-            default -> status >= 500 ? "Internal server error" : "Malformed request";
-        };
-        return new ApiException(status, ApiError.of(code, message));
+        // Jetty's message is its own wording (and may echo the request); ours comes from the one table.
+        return ApiException.forStatus(status, null);
     }
 }

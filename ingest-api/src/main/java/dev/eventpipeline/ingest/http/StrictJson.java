@@ -1,5 +1,7 @@
 package dev.eventpipeline.ingest.http;
 
+import dev.eventpipeline.ingest.api.ApiError;
+import dev.eventpipeline.ingest.api.ApiException;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;

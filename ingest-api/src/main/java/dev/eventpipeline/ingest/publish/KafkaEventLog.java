@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -32,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * One idempotent producer shared by every request (http-api.md), answering through futures so no
  * request thread waits for an acknowledgement.
  *
- * <p>Memory is bounded twice: at most {@code maxInFlight} writes wait for Kafka (beyond that a write
- * fails at once), and the producer's {@code buffer.memory} makes {@code send} block at most
+ * <p>Memory is bounded twice: at most {@code maxInFlight} writes wait for Kafka ({@link InFlightLimit};
+ * beyond that a write fails at once), and the producer's {@code buffer.memory} makes {@code send} block at most
  * {@code max.block.ms} before failing. Every wait is bounded by {@code delivery.timeout.ms}.
  */
 public final class KafkaEventLog implements EventLog {
@@ -44,7 +43,7 @@ public final class KafkaEventLog implements EventLog {
     private final Admin admin;
     private final String rawEventsTopic;
     private final String contactsTopic;
-    private final Semaphore inFlight;
+    private final InFlightLimit inFlight;
     private final KafkaClientMetrics producerMetrics;
     private final ScheduledExecutorService healthCheck;
     private volatile long lastReachableNanos;
@@ -57,7 +56,7 @@ public final class KafkaEventLog implements EventLog {
                          Duration maxBlock, Duration linger, int maxInFlight, MeterRegistry registry) {
         this.rawEventsTopic = Topics.RAW_EVENTS.name(topicPrefix);
         this.contactsTopic = Topics.CONTACTS.name(topicPrefix);
-        this.inFlight = new Semaphore(maxInFlight);
+        this.inFlight = new InFlightLimit(maxInFlight);
         this.producer = new KafkaProducer<>(producerProperties(clientProperties, deliveryTimeout, maxBlock, linger),
                 new StringSerializer(), new ByteArraySerializer());
         this.probeFailures = io.micrometer.core.instrument.Counter.builder("ingest_kafka_probe_failures_total")
@@ -144,14 +143,13 @@ public final class KafkaEventLog implements EventLog {
     }
 
     private CompletableFuture<Void> send(ProducerRecord<String, byte[]> record) {
+        return inFlight.run(() -> sendNow(record));
+    }
+
+    private CompletableFuture<Void> sendNow(ProducerRecord<String, byte[]> record) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        if (!inFlight.tryAcquire()) {
-            done.completeExceptionally(new Unavailable("too many writes waiting for Kafka", null));
-            return done;
-        }
         try {
             producer.send(record, (metadata, error) -> {
-                inFlight.release();
                 if (error == null) {
                     lastReachableNanos = System.nanoTime();
                     done.complete(null);
@@ -162,7 +160,6 @@ public final class KafkaEventLog implements EventLog {
             });
         } catch (KafkaException e) {
             // send() itself failed (max.block.ms elapsed, producer closed): the record is not stored.
-            inFlight.release();
             LOG.warn("write to {} refused: {}", record.topic(), e.toString());
             done.completeExceptionally(new Unavailable("Kafka cannot take the write", e));
         }

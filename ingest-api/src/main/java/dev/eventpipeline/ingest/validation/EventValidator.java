@@ -3,31 +3,26 @@ package dev.eventpipeline.ingest.validation;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.eventpipeline.ingest.http.ApiError;
-import java.math.BigInteger;
-import java.net.URI;
-import java.net.URISyntaxException;
+import dev.eventpipeline.common.metadata.MetadataShapes;
+import dev.eventpipeline.ingest.api.ApiError;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Currency;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * The rules of http-api.md for one event body: every row of the status table that needs no contact
- * lookup, and every metadata shape. Collects all errors of a body so a client fixes them in one round.
+ * lookup; metadata shapes are common's {@link MetadataShapes}, the rules dedupe-stream applies too.
+ * Collects all errors of a body so a client fixes them in one round.
  */
 public final class EventValidator {
 
     public static final int MAX_EVENT_NAME_CHARS = 255;
-    public static final int MAX_METADATA_KEY_CHARS = 255;
+    public static final int MAX_METADATA_KEY_CHARS = MetadataShapes.MAX_KEY_CHARS;
     /** Intercom keeps the first ten keys in sent order and ignores the rest. */
-    public static final int MAX_METADATA_KEYS = 10;
+    public static final int MAX_METADATA_KEYS = MetadataShapes.MAX_KEYS;
     /**
      * created_at may be at most this far ahead of our clock: enough for any client's clock skew and
      * time zone mistake, small enough to catch milliseconds (a millisecond timestamp of today is
@@ -35,9 +30,6 @@ public final class EventValidator {
      */
     public static final Duration MAX_FUTURE = Duration.ofHours(24);
 
-    private static final Set<String> CURRENCIES = Currency.getAvailableCurrencies().stream()
-            .map(Currency::getCurrencyCode).collect(Collectors.toUnmodifiableSet());
-    private static final String NESTED = "nested JSON structure is not supported";
 
     private EventValidator() {}
 
@@ -62,11 +54,11 @@ public final class EventValidator {
         if (userId == null && id == null && email == null && errors.stream().noneMatch(e -> isIdentifier(e.field()))) {
             errors.add(new ApiError("parameter_not_found", "One of user_id, id or email is required", null));
         }
-        ObjectNode metadata = metadata(body.get("metadata"), errors);
+        Metadata metadata = metadata(body.get("metadata"), errors);
         if (!errors.isEmpty()) {
             return new Result(null, errors);
         }
-        return new Result(new EventRequest(eventName, createdAt, userId, id, email, metadata), List.of());
+        return new Result(new EventRequest(eventName, createdAt, userId, id, email, metadata.kept(), metadata.ignored()), List.of());
     }
 
     private static boolean isIdentifier(String field) {
@@ -125,98 +117,44 @@ public final class EventValidator {
         return value.isEmpty() ? null : value;
     }
 
-    private static ObjectNode metadata(JsonNode node, List<ApiError> errors) {
+    /** The kept metadata (the first ten non-null keys, in sent order) and the keys past the tenth. */
+    private record Metadata(ObjectNode kept, List<String> ignored) {}
+
+    private static Metadata metadata(JsonNode node, List<ApiError> errors) {
         ObjectNode kept = JsonNodeFactory.instance.objectNode();
+        List<String> ignored = new ArrayList<>();
         if (node == null || node.isNull()) {
-            return kept;
+            return new Metadata(kept, ignored);
         }
         if (!node.isObject()) {
             errors.add(new ApiError("parameter_invalid", "metadata must be a JSON object", "metadata"));
-            return kept;
+            return new Metadata(kept, ignored);
         }
         Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
-        while (fields.hasNext() && kept.size() < MAX_METADATA_KEYS) {
+        while (fields.hasNext()) {
             Map.Entry<String, JsonNode> entry = fields.next();
             String key = entry.getKey();
             JsonNode value = entry.getValue();
             if (value.isNull()) {
                 continue; // Intercom: a null value drops the key; it does not use up one of the ten.
             }
+            if (kept.size() >= MAX_METADATA_KEYS) {
+                // Intercom keeps the first ten and ignores the rest, unchecked; we name them (http-api.md).
+                ignored.add(key);
+                continue;
+            }
             String field = "metadata." + key;
-            if (key.isEmpty() || key.codePointCount(0, key.length()) > MAX_METADATA_KEY_CHARS) {
+            if (!MetadataShapes.isValidKey(key)) {
                 errors.add(new ApiError("parameter_invalid", "metadata keys must be 1 to " + MAX_METADATA_KEY_CHARS + " characters", field));
                 continue;
             }
-            String problem = problemWithValue(value);
+            String problem = MetadataShapes.problemWith(value);
             if (problem != null) {
                 errors.add(new ApiError("parameter_invalid", problem, field));
                 continue;
             }
-            kept.set(key, normalise(value));
+            kept.set(key, MetadataShapes.normalised(value));
         }
-        return kept;
-    }
-
-    /** Why a metadata value is not one of Intercom's shapes, or null when it is. */
-    static String problemWithValue(JsonNode value) {
-        if (value.isTextual()) {
-            return null;
-        }
-        if (value.isNumber()) {
-            return Double.isFinite(value.doubleValue()) ? null : "metadata numbers must be finite";
-        }
-        if (value.isObject()) {
-            Set<String> keys = new java.util.HashSet<>();
-            value.fieldNames().forEachRemaining(keys::add);
-            if (keys.equals(Set.of("url", "value"))) {
-                return isHttpUrl(value.get("url")) && value.get("value").isTextual()
-                        ? null : "a rich link needs 'url' (an http or https URL) and 'value' (a string)";
-            }
-            if (keys.equals(Set.of("amount", "currency"))) {
-                return isPositiveCents(value.get("amount")) && isCurrency(value.get("currency"))
-                        ? null : "a monetary amount needs 'amount' (a positive integer of cents) and 'currency' (an ISO 4217 code)";
-            }
-            return NESTED;
-        }
-        if (value.isBoolean()) {
-            return NESTED + " (booleans are not a metadata type)";
-        }
-        return NESTED;
-    }
-
-    private static JsonNode normalise(JsonNode value) {
-        if (value.isObject() && value.has("currency")) {
-            ObjectNode money = JsonNodeFactory.instance.objectNode();
-            money.set("amount", value.get("amount"));
-            money.put("currency", value.get("currency").textValue().toLowerCase(Locale.ROOT));
-            return money;
-        }
-        return value;
-    }
-
-    private static boolean isHttpUrl(JsonNode node) {
-        if (node == null || !node.isTextual()) {
-            return false;
-        }
-        try {
-            URI uri = new URI(node.textValue());
-            String scheme = uri.getScheme();
-            return scheme != null && (scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https")) && uri.getHost() != null;
-        } catch (URISyntaxException e) {
-            return false; // not a URL: the caller reports the field as invalid
-        }
-    }
-
-    private static boolean isPositiveCents(JsonNode node) {
-        if (node == null || !node.isIntegralNumber()) {
-            return false;
-        }
-        BigInteger amount = node.bigIntegerValue();
-        return amount.signum() > 0 && amount.bitLength() < 63;
-    }
-
-    private static boolean isCurrency(JsonNode node) {
-        return node != null && node.isTextual() && node.textValue().length() == 3
-                && CURRENCIES.contains(node.textValue().toUpperCase(Locale.ROOT));
+        return new Metadata(kept, ignored);
     }
 }

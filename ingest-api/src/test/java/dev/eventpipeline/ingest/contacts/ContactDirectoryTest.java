@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.eventpipeline.common.records.Contact;
-import dev.eventpipeline.ingest.http.ApiException;
+import dev.eventpipeline.ingest.api.ApiException;
 import dev.eventpipeline.ingest.validation.EventRequest;
 import java.time.Clock;
 import java.time.Instant;
@@ -40,17 +40,22 @@ class ContactDirectoryTest {
     }
 
     @Test
-    void a_tombstone_removes_the_contact_and_its_indexes_even_when_the_workspace_has_a_colon() {
-        directory.put(user("org:eu", "c1", "u", "u@example.com"));
-        directory.put(user("org", "eu:c1", "v", null));
-        // The key is ambiguous; the shortest workspace that names a contact goes first.
+    void a_tombstone_splits_its_key_at_the_first_colon_and_removes_the_contact_with_its_indexes() {
+        // Workspace ids hold no ':' (WorkspaceIds); a contact id produced by another system may.
+        directory.put(user("org", "eu:c1", "u", "u@example.com"));
+        directory.put(user("org", "c1", "v", "v@example.com"));
         assertThat(directory.delete("org:eu:c1")).isTrue();
         assertThat(directory.byId("org", "eu:c1")).isEmpty();
-        assertThat(resolve("org:eu", by("u", null, null))).isEqualTo("c1");
-        assertThat(directory.delete("org:eu:c1")).isTrue();
-        assertThatThrownBy(() -> resolve("org:eu", by("u", null, null))).isInstanceOf(ApiException.class);
-        assertThatThrownBy(() -> resolve("org:eu", by(null, null, "u@example.com"))).isInstanceOf(ApiException.class);
-        assertThat(directory.delete("no:such")).isFalse();
+        assertThatThrownBy(() -> resolve("org", by("u", null, null))).isInstanceOf(ApiException.class);
+        assertThatThrownBy(() -> resolve("org", by(null, null, "u@example.com"))).isInstanceOf(ApiException.class);
+        assertThat(resolve("org", by("v", null, null))).as("the other contact stays").isEqualTo("c1");
+        assertThat(directory.size()).isEqualTo(1);
+
+        assertThat(directory.delete("org:eu:c1")).as("already gone").isFalse();
+        assertThat(directory.delete("org")).as("no separator").isFalse();
+        assertThat(directory.delete("other:c1")).as("another workspace").isFalse();
+        assertThat(directory.delete("org:c1")).isTrue();
+        assertThat(directory.size()).isZero();
     }
 
     @Test
@@ -65,6 +70,35 @@ class ContactDirectoryTest {
     }
 
     @Test
+    void two_users_with_one_external_id_from_before_derived_ids_resolve_alike_in_either_order() {
+        // Legacy data: two users with one external_id (random ids, made on two instances before ids were
+        // derived). Instances read the topic's partitions in different orders; they must still agree.
+        Contact older = new Contact("contact", "ffff00000000000000000000", "w", "user", "dup", null, null, 100);
+        Contact newer = new Contact("contact", "0000ffff0000000000000000", "w", "user", "dup", null, null, 200);
+        ContactDirectory oneOrder = new ContactDirectory(false, Clock.systemUTC());
+        oneOrder.put(older);
+        oneOrder.put(newer);
+        ContactDirectory otherOrder = new ContactDirectory(false, Clock.systemUTC());
+        otherOrder.put(newer);
+        otherOrder.put(older);
+        assertThat(oneOrder.resolve("w", by("dup", null, null)).contact().id()).isEqualTo(older.id());
+        assertThat(otherOrder.resolve("w", by("dup", null, null)).contact().id()).isEqualTo(older.id());
+
+        // The user whose id is the derived one wins over both (it is the one every new create names).
+        Contact derived = new Contact("contact", ContactIds.forExternalId("w", "dup"), "w", "user", "dup", null, null, 300);
+        oneOrder.put(derived);
+        otherOrder.put(derived);
+        assertThat(oneOrder.resolve("w", by("dup", null, null)).contact().id()).isEqualTo(derived.id());
+        assertThat(otherOrder.resolve("w", by("dup", null, null)).contact().id()).isEqualTo(derived.id());
+
+        // Deleting one of them leaves the others reachable by the external id.
+        oneOrder.delete("w:" + derived.id());
+        assertThat(oneOrder.resolve("w", by("dup", null, null)).contact().id()).isEqualTo(older.id());
+        oneOrder.delete("w:" + older.id());
+        assertThat(oneOrder.resolve("w", by("dup", null, null)).contact().id()).isEqualTo(newer.id());
+    }
+
+    @Test
     void trust_mode_ids_depend_on_workspace_and_identifier_only() {
         ContactDirectory trust = new ContactDirectory(true, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC));
         String a = trust.resolve("w", by("u", null, "e@example.com")).contact().id();
@@ -73,7 +107,7 @@ class ContactDirectoryTest {
         String byEmail = trust.resolve("w", by(null, null, "E@example.com")).contact().id();
         assertThat(a).isEqualTo(again).matches("[0-9a-f]{24}");
         assertThat(otherWs).isNotEqualTo(a);
-        assertThat(byEmail).isEqualTo(ContactDirectory.derivedId("w", "email", "e@example.com"));
+        assertThat(byEmail).isEqualTo(ContactIds.forEmail("w", "e@example.com"));
     }
 
     @Test

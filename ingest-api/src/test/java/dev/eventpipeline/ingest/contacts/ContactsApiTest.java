@@ -24,7 +24,8 @@ class ContactsApiTest {
             assertThat(r.status()).as(r.toString()).isEqualTo(200);
             JsonNode c = r.json();
             assertThat(c.get("type").asText()).isEqualTo("contact");
-            assertThat(c.get("id").asText()).matches("[0-9a-f]{24}");
+            // A user's id is derived from its external_id, so every instance that creates it names the same contact.
+            assertThat(c.get("id").asText()).isEqualTo(ContactIds.forExternalId("ws-1", "314159"));
             assertThat(c.get("workspace_id").asText()).isEqualTo("ws-1");
             assertThat(c.get("role").asText()).isEqualTo("user");
             assertThat(c.get("external_id").asText()).isEqualTo("314159");
@@ -65,6 +66,40 @@ class ContactsApiTest {
             } finally {
                 pool.shutdownNow();
             }
+        }
+    }
+
+    @Test
+    void two_instances_creating_one_user_at_once_both_name_the_same_contact() throws Exception {
+        // Two instances that have not read each other's writes yet: each admits the create.
+        try (TestApp one = TestApp.start(); TestApp two = TestApp.start()) {
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            try {
+                Future<Api.Response> a = pool.submit(() -> one.api().postJson("/contacts", "{\"external_id\":\"race\",\"email\":\"a@example.com\"}"));
+                Future<Api.Response> b = pool.submit(() -> two.api().postJson("/contacts", "{\"external_id\":\"race\",\"email\":\"b@example.com\"}"));
+                assertThat(a.get().status()).isEqualTo(200);
+                assertThat(b.get().status()).isEqualTo(200);
+                String id = ContactIds.forExternalId("ws-1", "race");
+                assertThat(a.get().json().get("id").asText()).isEqualTo(id);
+                assertThat(b.get().json().get("id").asText()).isEqualTo(id);
+                // Both records have the key ws-1:<id> on the compacted topic: one contact remains.
+                assertThat(one.log.contacts).extracting(Contact::id).containsExactly(id);
+                assertThat(two.log.contacts).extracting(Contact::id).containsExactly(id);
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    @Test
+    void a_user_created_from_an_email_alone_or_a_lead_gets_a_random_id() {
+        try (TestApp app = TestApp.start()) {
+            String first = app.api().postJson("/contacts", "{\"email\":\"same@example.com\"}").json().get("id").asText();
+            String second = app.api().postJson("/contacts", "{\"email\":\"same@example.com\"}").json().get("id").asText();
+            String lead = app.api().postJson("/contacts", "{\"role\":\"lead\",\"external_id\":\"314159\"}").json().get("id").asText();
+            assertThat(first).matches("[0-9a-f]{24}").isNotEqualTo(second);
+            // A lead's external_id is not a user's: it derives nothing and never collides with the user 314159.
+            assertThat(lead).isNotEqualTo(ContactIds.forExternalId("ws-1", "314159"));
         }
     }
 
@@ -126,7 +161,7 @@ class ContactsApiTest {
             assertThat(app.log.contacts).hasSize(1);
             Contact created = app.log.contacts.get(0);
             assertThat(created.externalId()).isEqualTo("new");
-            assertThat(created.id()).isEqualTo(ContactDirectory.derivedId("ws-1", "user_id", "new"));
+            assertThat(created.id()).isEqualTo(ContactIds.forExternalId("ws-1", "new"));
             assertThat(app.log.events).extracting(e -> e.contact().id()).containsOnly(created.id());
             // An unknown id is still 404: trust creates users from user_id or email only.
             assertThat(app.api().postJson("/events", "{\"event_name\":\"e\",\"created_at\":1,\"id\":\"nope\"}").status()).isEqualTo(404);

@@ -4,12 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.eventpipeline.common.records.Contact;
+import dev.eventpipeline.common.records.EventKeys;
 import dev.eventpipeline.common.records.RawEvent;
+import dev.eventpipeline.ingest.publish.EventLog;
 import dev.eventpipeline.ingest.support.Api;
+import dev.eventpipeline.ingest.support.RawHttp;
 import dev.eventpipeline.ingest.support.TestApp;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
@@ -17,7 +23,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** POST /bulk/events: all or nothing, per-item fields, in-request duplicates, the job body. */
+/** POST /bulk/events: validation all or nothing, storing not (a retry is safe), per-item fields, in-request duplicates, the job body, its body limit. */
 class BulkApiTest {
 
     private static TestApp app;
@@ -37,6 +43,7 @@ class BulkApiTest {
 
     @BeforeEach
     void clear() {
+        app.log.heal();
         app.log.events.clear();
     }
 
@@ -154,6 +161,104 @@ class BulkApiTest {
         assertThat(app.api().postJson("/bulk/events", "{}").firstCode()).isEqualTo("parameter_not_found");
         assertThat(app.api().postJson("/bulk/events", "{\"items\":{}}").firstCode()).isEqualTo("parameter_invalid");
         assertThat(app.log.events).isEmpty();
+    }
+
+    /**
+     * Validation is all or nothing, storing is not: the events of one request are separate writes. Write 3
+     * of 6 is lost, so the 503 leaves the other five stored; the client retries the same body. Expected
+     * after the retry: every event stored, those of the first attempt twice, and each copy with the event id
+     * of its de-duplication key (workspace, contact, name, created_at), which is what dedupe-stream keeps
+     * one of. duplicates_ignored still counts repeats within the request only.
+     */
+    @Test
+    void a_bulk_retried_after_a_partly_stored_503_stores_every_event_and_each_copy_carries_its_events_id() {
+        // Item 3 repeats item 0: 7 items, 6 distinct events, so 6 writes per attempt.
+        String[][] data = {{"a", "e", "1"}, {"a", "e", "2"}, {"b", "e", "1"}, {"a", "e", "1"}, {"a", "other", "1"}, {"b", "e", "2"},
+            {"a", "e", "3"}};
+        Map<String, String> contactOf = Map.of("a", "c-a", "b", "c-b");
+        List<String> items = new ArrayList<>();
+        List<String> distinctIds = new ArrayList<>(); // in the order the handler writes them: first copies, item order
+        for (String[] d : data) {
+            items.add(item(event(d[0], d[1], Long.parseLong(d[2]))));
+            String id = EventKeys.eventId("ws-1", contactOf.get(d[0]), d[1], Long.parseLong(d[2]));
+            if (!distinctIds.contains(id)) {
+                distinctIds.add(id);
+            }
+        }
+        int lostWrite = 3;
+        app.log.failWritesNumbered(n -> n == lostWrite ? new EventLog.Unavailable("test: Kafka lost this write", null) : null);
+
+        Api.Response first = bulk(items);
+        assertThat(first.status()).as(first.toString()).isEqualTo(503);
+        assertThat(first.firstCode()).isEqualTo("service_unavailable");
+        assertThat(first.header("Retry-After")).isEqualTo("1");
+        List<String> storedByFirst = new ArrayList<>(distinctIds);
+        storedByFirst.remove(lostWrite - 1);
+        assertThat(app.log.events).extracting(EventKeys::eventId).containsExactlyInAnyOrderElementsOf(storedByFirst);
+
+        app.log.heal();
+        Api.Response retry = bulk(items);
+        assertThat(retry.status()).as(retry.toString()).isEqualTo(202);
+        assertThat(retry.json().get("item_count").asInt()).isEqualTo(data.length);
+        assertThat(retry.json().get("duplicates_ignored").asInt()).isEqualTo(data.length - distinctIds.size());
+
+        Map<String, Long> copies = app.log.events.stream().collect(Collectors.groupingBy(EventKeys::eventId, Collectors.counting()));
+        Map<String, Long> expectedCopies = new HashMap<>();
+        distinctIds.forEach(id -> expectedCopies.put(id, storedByFirst.contains(id) ? 2L : 1L));
+        assertThat(copies).isEqualTo(expectedCopies);
+        assertThat(app.log.events.stream().filter(e -> e.requestId().equals(retry.header("X-Request-Id"))).map(EventKeys::eventId))
+                .as("the retry stored every distinct event once").containsExactlyInAnyOrderElementsOf(distinctIds);
+    }
+
+    /** limits.bulk.body.bytes, not the single-event limit, bounds a bulk body, declared or chunked; exactly the limit is accepted. */
+    @Test
+    void a_bulk_body_over_its_own_limit_is_413_whether_declared_or_chunked() {
+        HttpLimits d = HttpLimits.defaults();
+        int eventLimit = 1024;
+        int bulkLimit = 4096;
+        HttpLimits limits = new HttpLimits(eventLimit, bulkLimit, d.bulkMaxItems(), d.appCallsPerWindow(), d.workspaceCallsPerWindow(),
+                d.defaultIntercomVersion(), d.idleTimeout(), d.minRequestDataRate(), d.maxHeaderBytes(), d.produceTimeout(), d.maxConnections());
+        try (TestApp small = TestApp.start(limits, false)) {
+            small.contacts.put(new Contact("contact", "c-a", "ws-1", "user", "a", null, null, 1));
+            for (boolean chunked : new boolean[] {false, true}) {
+                String atLimit = bulkBodyOfSize(bulkLimit);
+                assertThat(atLimit.length()).as("over the event limit: only the bulk limit may apply").isGreaterThan(eventLimit);
+                RawHttp.Answer accepted = postRaw(small, atLimit, chunked);
+                assertThat(accepted.status()).as("%s, chunked=%s", accepted, chunked).isEqualTo(202);
+                assertThat(accepted.json().get("item_count").asInt()).isEqualTo(2);
+
+                small.log.events.clear();
+                RawHttp.Answer refused = postRaw(small, bulkBodyOfSize(bulkLimit + 1), chunked);
+                assertThat(refused.status()).as("%s, chunked=%s", refused, chunked).isEqualTo(413);
+                assertThat(refused.header("Content-Type")).startsWith("application/json");
+                assertThat(refused.json().get("request_id").asText()).isEqualTo(refused.header("X-Request-Id"));
+                assertThat(refused.json().path("errors").path(0).path("code").asText()).isEqualTo("request_too_large");
+                assertThat(small.log.events).isEmpty();
+            }
+        }
+    }
+
+    /** Two valid items and an ignored top-level field padded so the body is exactly {@code size} bytes. */
+    private static String bulkBodyOfSize(int size) {
+        String head = "{\"items\":[" + item(event("a", "e", 1)) + "," + item(event("a", "e", 2)) + "],\"pad\":\"";
+        String body = head + "x".repeat(size - head.length() - 2) + "\"}";
+        assertThat(body.getBytes(StandardCharsets.UTF_8)).hasSize(size);
+        return body;
+    }
+
+    private static RawHttp.Answer postRaw(TestApp target, String body, boolean chunked) {
+        StringBuilder request = new StringBuilder("POST /bulk/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ")
+                .append(TestApp.WRITER).append("\r\nContent-Type: application/json\r\nConnection: close\r\n");
+        if (!chunked) {
+            return RawHttp.exchange(target.javalin.port(), request.append("Content-Length: ").append(body.length()).append("\r\n\r\n")
+                    .append(body).toString());
+        }
+        request.append("Transfer-Encoding: chunked\r\n\r\n");
+        for (int from = 0; from < body.length(); from += 1000) {
+            String chunk = body.substring(from, Math.min(body.length(), from + 1000));
+            request.append(Integer.toHexString(chunk.length())).append("\r\n").append(chunk).append("\r\n");
+        }
+        return RawHttp.exchange(target.javalin.port(), request.append("0\r\n\r\n").toString());
     }
 
     @Test

@@ -11,6 +11,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -32,12 +33,14 @@ public final class TestApp implements AutoCloseable {
     public final IngestApp javalin;
     public final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
-    private TestApp(HttpLimits limits, boolean trustMode, Clock clock) {
+    private TestApp(HttpLimits limits, boolean trustMode, Clock clock, List<ApiToken> extraTokens) {
         this.contacts = new ContactDirectory(trustMode, clock);
-        TokenRegistry tokens = new TokenRegistry(List.of(
+        List<ApiToken> all = new ArrayList<>(List.of(
                 token(WRITER, "ws-1", "app-1", Set.of(ApiToken.READ, ApiToken.WRITE)),
                 token(READER, "ws-1", "app-2", Set.of(ApiToken.READ)),
                 token(OTHER, "ws-2", "app-3", Set.of(ApiToken.READ, ApiToken.WRITE))));
+        all.addAll(extraTokens);
+        TokenRegistry tokens = new TokenRegistry(all);
         this.javalin = IngestApp.create("127.0.0.1", 0, limits, tokens, contacts, log, new RateLimiter(clock), registry,
                 clock, () -> true).start();
     }
@@ -47,11 +50,16 @@ public final class TestApp implements AutoCloseable {
     }
 
     public static TestApp start(HttpLimits limits, boolean trustMode) {
-        return new TestApp(limits, trustMode, Clock.fixed(NOW, ZoneOffset.UTC));
+        return new TestApp(limits, trustMode, Clock.fixed(NOW, ZoneOffset.UTC), List.of());
     }
 
     public static TestApp start(HttpLimits limits, boolean trustMode, Clock clock) {
-        return new TestApp(limits, trustMode, clock);
+        return new TestApp(limits, trustMode, clock, List.of());
+    }
+
+    /** With {@code extraTokens} registered besides the three standard ones (tokens with their own limits or version). */
+    public static TestApp start(HttpLimits limits, Clock clock, List<ApiToken> extraTokens) {
+        return new TestApp(limits, false, clock, extraTokens);
     }
 
     public static ApiToken token(String token, String workspace, String app, Set<String> scopes) {

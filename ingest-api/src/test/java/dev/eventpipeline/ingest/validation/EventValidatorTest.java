@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.eventpipeline.ingest.http.ApiError;
+import dev.eventpipeline.ingest.api.ApiError;
 import dev.eventpipeline.ingest.http.StrictJson;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -75,7 +75,7 @@ class EventValidatorTest {
     }
 
     @Test
-    void keeps_the_first_ten_non_null_keys_in_sent_order_and_ignores_the_rest() {
+    void keeps_the_first_ten_non_null_keys_in_sent_order_and_names_the_rest_as_ignored() {
         List<String> keys = new ArrayList<>();
         StringBuilder metadata = new StringBuilder("{\"dropped\":null");
         // Reverse-alphabetical keys: any accidental sorting would change the order.
@@ -83,12 +83,23 @@ class EventValidatorTest {
             String key = "k" + (char) ('a' + i);
             keys.add(key);
             metadata.append(",\"").append(key).append("\":").append(i);
+            if (i == 3) {
+                metadata.append(",\"late_null\":null"); // a null past the tenth drops its key: neither kept nor ignored
+            }
         }
-        metadata.append('}');
-        ObjectNode kept = validate(withMetadata(metadata.toString())).request().metadata();
+        // Past the tenth, values are not checked (Intercom ignores them): a shape that would be a 400 is only named.
+        metadata.append(",\"nested\":{\"a\":{\"b\":1}}}");
+        keys.add("nested");
+        EventRequest request = validate(withMetadata(metadata.toString())).request();
         List<String> names = new ArrayList<>();
-        kept.fieldNames().forEachRemaining(names::add);
+        request.metadata().fieldNames().forEachRemaining(names::add);
         assertThat(names).containsExactlyElementsOf(keys.subList(0, 10));
+        assertThat(request.ignoredMetadataKeys()).containsExactlyElementsOf(keys.subList(10, keys.size()));
+    }
+
+    @Test
+    void a_request_with_at_most_ten_keys_ignores_none() {
+        assertThat(validate(withMetadata("{\"a\":1,\"b\":null}")).request().ignoredMetadataKeys()).isEmpty();
     }
 
     @Test
