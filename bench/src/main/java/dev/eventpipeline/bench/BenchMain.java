@@ -2,6 +2,7 @@ package dev.eventpipeline.bench;
 
 import dev.eventpipeline.bench.dedupe.DedupeBench;
 import dev.eventpipeline.bench.ingest.ContactViewFootprint;
+import dev.eventpipeline.bench.pipeline.PipelineBench;
 import dev.eventpipeline.bench.sink.SinkBench;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks of the event pipeline, each against a baseline measured in the same run.",
-        subcommands = {DedupeBench.class, SinkBench.class, ContactViewFootprint.class})
+        subcommands = {PipelineBench.class, DedupeBench.class, SinkBench.class, ContactViewFootprint.class})
 public final class BenchMain implements Runnable {
 
     public static void main(String[] args) {
@@ -24,6 +25,6 @@ public final class BenchMain implements Runnable {
     /** No benchmark named: say which there are, and fail so a script notices. */
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(new CommandLine(this), "name a benchmark: dedupe, sink or footprint");
+        throw new CommandLine.ParameterException(new CommandLine(this), "name a benchmark: pipeline, dedupe, sink or footprint");
     }
 }

@@ -19,12 +19,12 @@ class CommandLinesTest {
         ConsoleCapture.Result r = bench();
 
         assertThat(r.exitCode()).isEqualTo(2);
-        assertThat(r.stderr()).contains("dedupe, sink or footprint");
+        assertThat(r.stderr()).contains("pipeline, dedupe, sink or footprint");
     }
 
     @Test
     void every_benchmark_has_help() {
-        for (String name : new String[] {"dedupe", "sink", "footprint"}) {
+        for (String name : new String[] {"pipeline", "dedupe", "sink", "footprint"}) {
             ConsoleCapture.Result r = bench(name, "--help");
 
             assertThat(r.exitCode()).as(name).isZero();
@@ -38,6 +38,14 @@ class CommandLinesTest {
 
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.stderr()).contains("--set application.id");
+    }
+
+    @Test
+    void a_wrong_phase_stops_the_pipeline_benchmark_before_anything_starts() {
+        ConsoleCapture.Result r = bench("pipeline", "--phases", "cold,warm");
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.stderr()).contains("--phases: warm is not one of");
     }
 
     @Test
