@@ -3,6 +3,7 @@ package dev.eventpipeline.dedupe;
 import dev.eventpipeline.common.config.Durations;
 import dev.eventpipeline.common.config.KafkaSettings;
 import dev.eventpipeline.common.ops.ManagementServer;
+import dev.eventpipeline.common.topics.RawEventsRetention;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -36,9 +37,10 @@ public final class DedupeConfig extends AbstractConfig {
             .define(STATE_DIR, Type.STRING, Path.of(System.getProperty("java.io.tmpdir"), "event-pipeline-dedupe").toString(),
                     new ConfigDef.NonEmptyString(), Importance.HIGH,
                     "Directory of the local state stores (RocksDB). Losing it costs a restore from the changelogs, never data.")
-            .define(DEDUPE_WINDOW, Type.STRING, "7d", Durations.positive(), Importance.HIGH,
+            .define(DEDUPE_WINDOW, Type.STRING, RawEventsRetention.DEFAULT_DEDUPE_WINDOW.toDays() + "d", Durations.positive(), Importance.HIGH,
                     "De-duplication window W, in receive time: a copy received less than W after an earlier copy of the "
-                            + "same event is a duplicate; each copy refreshes the window.")
+                            + "same event is a duplicate; each copy refreshes the window. raw-events keeps records for W + 7 days "
+                            + "(raised at start-up if an existing topic keeps less).")
             .define(METADATA_DELAY, Type.STRING, "24h", Durations.positive(), Importance.HIGH,
                     "How long a metadata key added to an existing event definition stays 'pending' before it turns 'active'.")
             .define(METADATA_CHECK_INTERVAL, Type.STRING, "1s", Durations.positive(), Importance.LOW,

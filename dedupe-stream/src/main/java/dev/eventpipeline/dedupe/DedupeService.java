@@ -1,7 +1,11 @@
 package dev.eventpipeline.dedupe;
 
+import dev.eventpipeline.common.config.ConfigSources;
+import dev.eventpipeline.common.config.Durations;
 import dev.eventpipeline.common.config.KafkaSettings;
+import dev.eventpipeline.common.ops.JvmMeters;
 import dev.eventpipeline.common.ops.ManagementServer;
+import dev.eventpipeline.common.topics.RawEventsRetention;
 import dev.eventpipeline.common.topics.Topic;
 import dev.eventpipeline.common.topics.TopicProvisioner;
 import dev.eventpipeline.common.topics.Topics;
@@ -56,6 +60,7 @@ public final class DedupeService implements AutoCloseable {
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final CountDownLatch runningOrFailed = new CountDownLatch(1);
     private volatile ManagementServer management;
+    private volatile JvmMeters jvmMeters;
 
     private DedupeService(DedupeConfig config, MeterRegistry registry) {
         this.config = config;
@@ -81,24 +86,44 @@ public final class DedupeService implements AutoCloseable {
                 .description("bytes of this instance's local state stores on disk (RocksDB)").baseUnit("bytes").register(registry);
     }
 
-    /** Creates the topics, starts the streams and (when {@code management.port} ≥ 0) the management server. */
+    /**
+     * The service on its own (its jar): creates the topics, starts the streams and (when
+     * {@code management.port} ≥ 0) the management server, on a registry of its own with the JVM's meters.
+     */
     public static DedupeService start(DedupeConfig config) {
-        return start(config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        JvmMeters jvm = JvmMeters.bindTo(registry);
+        try {
+            DedupeService service = start(config, registry);
+            service.jvmMeters = jvm;
+            return service;
+        } catch (RuntimeException e) {
+            jvm.close();
+            throw e;
+        }
     }
 
-    /** As {@link #start(DedupeConfig)}, counting into {@code registry} (standalone shares one registry). */
+    /**
+     * As {@link #start(DedupeConfig)}, counting into {@code registry}: a launcher that runs other services
+     * in the same JVM shares one registry between them and binds the JVM meters to it itself, once.
+     */
     public static DedupeService start(DedupeConfig config, MeterRegistry registry) {
-        createTopics(config);
+        LOG.info("dedupe-stream configuration: {}", ConfigSources.effective(config));
+        int port = config.getInt(DedupeConfig.MANAGEMENT_PORT);
+        if (port >= 0 && !(registry instanceof PrometheusMeterRegistry)) {
+            throw new IllegalArgumentException("the management server needs a PrometheusMeterRegistry");
+        }
+        ensureTopics(config);
         DedupeService service = new DedupeService(config, registry);
         service.streams.start();
-        int port = config.getInt(DedupeConfig.MANAGEMENT_PORT);
         if (port >= 0) {
-            PrometheusMeterRegistry prometheus = registry instanceof PrometheusMeterRegistry p ? p : null;
-            if (prometheus == null) {
-                throw new IllegalArgumentException("the management server needs a PrometheusMeterRegistry");
+            try {
+                service.management = ManagementServer.start(config.getString(DedupeConfig.MANAGEMENT_HOST), port,
+                        (PrometheusMeterRegistry) registry, service::isRunning);
+            } catch (RuntimeException e) {
+                service.close();
+                throw e;
             }
-            service.management = ManagementServer.start(config.getString(DedupeConfig.MANAGEMENT_HOST), port, prometheus,
-                    service::isRunning);
         }
         return service;
     }
@@ -150,6 +175,9 @@ public final class DedupeService implements AutoCloseable {
         boolean closed = streams.close(CloseOptions.timeout(timeout)
                 .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
         streamsMetrics.close();
+        if (jvmMeters != null) {
+            jvmMeters.close();
+        }
         if (!closed) {
             LOG.warn("dedupe-stream did not close within {}; uncommitted work will be redone by the next owner", timeout);
         }
@@ -181,14 +209,21 @@ public final class DedupeService implements AutoCloseable {
         return props;
     }
 
-    private static void createTopics(DedupeConfig config) {
+    /**
+     * Creates the missing topics, and makes sure {@code raw-events} keeps records longer than this
+     * instance's window (window + 7 days, {@link RawEventsRetention}) even when another service or an
+     * earlier, shorter window created it: raised if shorter, never lowered.
+     */
+    static void ensureTopics(DedupeConfig config) {
         Duration window = config.dedupeWindow();
-        // raw-events must outlive the window (spec), plus a week so that a stream down for days loses no input.
-        Duration rawRetention = window.plusDays(7);
+        Duration rawRetention = RawEventsRetention.forWindow(window);
         try (Admin admin = Admin.create(KafkaSettings.clientProperties(config))) {
-            new TopicProvisioner(admin, config.topicPrefix(), config.getInt(KafkaSettings.TOPIC_PARTITIONS),
-                    config.getShort(KafkaSettings.TOPIC_REPLICATION_FACTOR), KafkaSettings.startupTimeout(config))
-                    .ensure(TOPICS, Map.of(Topics.RAW_EVENTS, rawRetention));
+            TopicProvisioner topics = new TopicProvisioner(admin, config.topicPrefix(), config.getInt(KafkaSettings.TOPIC_PARTITIONS),
+                    config.getShort(KafkaSettings.TOPIC_REPLICATION_FACTOR), KafkaSettings.startupTimeout(config));
+            topics.ensure(TOPICS, Map.of(Topics.RAW_EVENTS, rawRetention));
+            topics.raiseRetention(Topics.RAW_EVENTS, rawRetention,
+                    DedupeConfig.DEDUPE_WINDOW + " is " + Durations.format(window) + ", and raw-events must outlast it by "
+                            + Durations.format(RawEventsRetention.BEYOND_WINDOW));
         }
     }
 

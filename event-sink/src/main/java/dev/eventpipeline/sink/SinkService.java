@@ -1,6 +1,9 @@
 package dev.eventpipeline.sink;
 
+import dev.eventpipeline.common.config.ConfigSources;
 import dev.eventpipeline.common.config.KafkaSettings;
+import dev.eventpipeline.common.config.Redaction;
+import dev.eventpipeline.common.ops.JvmMeters;
 import dev.eventpipeline.common.ops.ManagementServer;
 import dev.eventpipeline.common.records.DeadLetter;
 import dev.eventpipeline.common.topics.Topic;
@@ -11,10 +14,7 @@ import dev.eventpipeline.sink.consume.SinkLoop;
 import dev.eventpipeline.sink.ops.SinkMetrics;
 import dev.eventpipeline.sink.store.Database;
 import dev.eventpipeline.sink.store.EventStore;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -50,13 +50,13 @@ public final class SinkService implements AutoCloseable {
     private final Producer<String, DeadLetter> deadLetters;
     private final SinkLoop loop;
     private final Thread thread;
-    private final PrometheusMeterRegistry registry;
+    private final MeterRegistry registry;
     private ManagementServer management;
     private final AtomicBoolean closed = new AtomicBoolean();
-    private JvmGcMetrics gcMetrics;
+    private JvmMeters jvmMeters;
 
     private SinkService(SinkConfig config, Database database, Producer<String, DeadLetter> deadLetters,
-                        SinkLoop loop, PrometheusMeterRegistry registry) {
+                        SinkLoop loop, MeterRegistry registry) {
         this.config = config;
         this.database = database;
         this.deadLetters = deadLetters;
@@ -65,12 +65,40 @@ public final class SinkService implements AutoCloseable {
         this.thread = new Thread(loop, "event-sink-loop");
     }
 
+    /**
+     * The service on its own (its jar): a registry of its own with the JVM's meters, served on the
+     * management port when {@code management.port} ≥ 0.
+     */
     public static SinkService start(SinkConfig config) {
         return start(config, records -> { });
     }
 
+    /**
+     * As {@link #start(SinkConfig)}, counting into {@code registry}: a launcher that runs other services in
+     * the same JVM shares one registry between them and binds the JVM meters to it itself, once.
+     */
+    public static SinkService start(SinkConfig config, MeterRegistry registry) {
+        return start(config, registry, null, records -> { });
+    }
+
     /** With a fault-injection point between database commit and offset commit (tests only). */
     static SinkService start(SinkConfig config, SinkLoop.AfterDatabaseCommit afterDatabaseCommit) {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        JvmMeters jvm = JvmMeters.bindTo(registry);
+        try {
+            return start(config, registry, jvm, afterDatabaseCommit);
+        } catch (RuntimeException e) {
+            jvm.close();
+            throw e;
+        }
+    }
+
+    private static SinkService start(SinkConfig config, MeterRegistry registry, JvmMeters jvmMeters,
+                                     SinkLoop.AfterDatabaseCommit afterDatabaseCommit) {
+        LOG.info("event-sink configuration: {}", ConfigSources.effective(config));
+        if (config.managementPort() >= 0 && !(registry instanceof PrometheusMeterRegistry)) {
+            throw new IllegalArgumentException("the management server needs a PrometheusMeterRegistry");
+        }
         Duration startupTimeout = config.startupTimeout();
         Database database = Database.open(config.jdbcUrl(), config.jdbcUser(), config.jdbcPassword(), config.dbConnectTimeout());
         Producer<String, DeadLetter> deadLetters = null;
@@ -78,7 +106,6 @@ public final class SinkService implements AutoCloseable {
             database.awaitAndMigrate(startupTimeout);
             provisionTopics(config, startupTimeout);
 
-            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             SinkMetrics metrics = new SinkMetrics(registry);
             String prefix = config.topicPrefix();
             deadLetters = new KafkaProducer<>(producerProperties(config), new StringSerializer(),
@@ -92,6 +119,7 @@ public final class SinkService implements AutoCloseable {
                             config.retryBackoffInitial(), config.retryBackoffMax(), config.shutdownTimeout()),
                     afterDatabaseCommit);
             SinkService service = new SinkService(config, database, deadLetters, loop, registry);
+            service.jvmMeters = jvmMeters;
             service.thread.start();
             if (config.managementPort() >= 0) {
                 try {
@@ -102,7 +130,7 @@ public final class SinkService implements AutoCloseable {
                 }
             }
             LOG.info("event-sink started: {} -> {}", List.of(Topics.CLEAN_EVENTS.name(prefix),
-                    Topics.EVENT_DEFINITIONS.name(prefix)), database.redactedUrl());
+                    Topics.EVENT_DEFINITIONS.name(prefix)), Redaction.hideUrlCredentials(config.jdbcUrl()));
             return service;
         } catch (RuntimeException e) {
             if (deadLetters != null) {
@@ -115,12 +143,8 @@ public final class SinkService implements AutoCloseable {
 
     /** The management port of distributed mode; standalone passes -1 and serves one for all services. */
     private void startManagement() {
-        new JvmMemoryMetrics().bindTo(registry);
-        new JvmThreadMetrics().bindTo(registry);
-        new ProcessorMetrics().bindTo(registry);
-        gcMetrics = new JvmGcMetrics();
-        gcMetrics.bindTo(registry);
-        management = ManagementServer.start(config.managementHost(), config.managementPort(), registry, this::isReady);
+        management = ManagementServer.start(config.managementHost(), config.managementPort(), (PrometheusMeterRegistry) registry,
+                this::isReady);
     }
 
     /** The management server's port, or -1 when none runs. */
@@ -178,7 +202,7 @@ public final class SinkService implements AutoCloseable {
         return loop.failure();
     }
 
-    public PrometheusMeterRegistry meterRegistry() {
+    public MeterRegistry meterRegistry() {
         return registry;
     }
 
@@ -202,8 +226,8 @@ public final class SinkService implements AutoCloseable {
         if (management != null) {
             management.close();
         }
-        if (gcMetrics != null) {
-            gcMetrics.close();
+        if (jvmMeters != null) {
+            jvmMeters.close();
         }
         loop.stop();
         try {

@@ -36,7 +36,6 @@ public final class IngestConfig extends AbstractConfig {
     public static final String PRODUCE_MAX_BLOCK = "produce.max.block";
     public static final String PRODUCE_LINGER = "produce.linger";
     public static final String MAX_IN_FLIGHT_REQUESTS = "produce.max.in.flight.requests";
-    public static final String RAW_EVENTS_RETENTION = "raw.events.retention";
 
     public static final String MODE_DIRECTORY = "directory";
     public static final String MODE_TRUST = "trust";
@@ -83,9 +82,7 @@ public final class IngestConfig extends AbstractConfig {
             .define(PRODUCE_LINGER, Type.STRING, "5ms", nonNegativeDuration(), Importance.LOW,
                     "The producer's linger.ms: a few milliseconds of latency buy batches, which is what lets many concurrent requests share one producer.")
             .define(MAX_IN_FLIGHT_REQUESTS, Type.INT, 20_000, Range.atLeast(1), Importance.LOW,
-                    "Write requests waiting for Kafka at once; beyond it new writes get 503 at once, so memory stays bounded.")
-            .define(RAW_EVENTS_RETENTION, Type.STRING, "8d", Durations.positive(), Importance.LOW,
-                    "retention.ms of raw-events when this service creates it: must outlast the de-duplication window (default 7d) so a restored dedupe-stream can re-read it.");
+                    "Write requests waiting for Kafka at once; beyond it new writes get 503 at once, so memory stays bounded.");
 
     private static ConfigDef.Validator nonNegativeDuration() {
         return (name, value) -> {
@@ -147,10 +144,6 @@ public final class IngestConfig extends AbstractConfig {
 
     public Duration produceLinger() {
         return Durations.parse(getString(PRODUCE_LINGER));
-    }
-
-    public Duration rawEventsRetention() {
-        return Durations.parse(getString(RAW_EVENTS_RETENTION));
     }
 
     public Duration startupTimeout() {

@@ -1,23 +1,22 @@
 package dev.eventpipeline.ingest;
 
-import dev.eventpipeline.common.config.ConfigSources;
+import dev.eventpipeline.common.config.CommandLines;
+import dev.eventpipeline.common.config.ConfigOptions;
 import dev.eventpipeline.ingest.auth.TokenOptions;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import org.apache.kafka.common.config.ConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * {@code java -jar ingest-api.jar [--config FILE] [--set key=value]…} runs the service (distributed
- * mode); {@code java -jar ingest-api.jar token create …} adds a token to a registry file.
+ * mode); {@code java -jar ingest-api.jar token create …} adds a token to a registry file. Exit codes are
+ * {@link CommandLines}': 2 for a bad or unknown setting, named on one line.
  */
 @Command(name = "ingest-api", mixinStandardHelpOptions = true, subcommands = IngestMain.Token.class,
         description = "Intercom-compatible event API writing to Kafka. Settings: environment variables (KAFKA_BOOTSTRAP_SERVERS, HTTP_PORT, ...), --config, --set.")
@@ -25,25 +24,17 @@ public final class IngestMain implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(IngestMain.class);
 
-    @Option(names = "--config", description = "Properties file with settings (keys as in docs/ingest-api.md).")
-    Path configFile;
-
-    @Option(names = "--set", description = "A setting, key=value; wins over file and environment.")
-    Map<String, String> overrides = new HashMap<>();
+    @Mixin
+    ConfigOptions settings;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new IngestMain()).execute(args));
+        CommandLines.runAndExit(new IngestMain(), args);
     }
 
     @Override
     public Integer call() throws InterruptedException {
-        IngestConfig config;
-        try {
-            config = new IngestConfig(ConfigSources.load(IngestConfig.DEF, System.getenv(), configFile, overrides));
-        } catch (ConfigException e) {
-            System.err.println("invalid configuration: " + e.getMessage());
-            return 2;
-        }
+        // A ConfigException (bad or unknown key) leaves through CommandLines: one line, exit code 2.
+        IngestConfig config = config(System.getenv());
         IngestService service = IngestService.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -54,6 +45,11 @@ public final class IngestMain implements Callable<Integer> {
         LOG.info("READY ingest-api on port {}", service.port());
         stopped.await();
         return 0;
+    }
+
+    /** The settings of the command line just parsed, with {@code env} as the environment. */
+    IngestConfig config(Map<String, String> env) {
+        return new IngestConfig(settings.load(IngestConfig.DEF, env));
     }
 
     @Command(name = "token", description = "Manage API tokens.", subcommands = Token.Create.class)

@@ -2,6 +2,9 @@ package dev.eventpipeline.ingest;
 
 import dev.eventpipeline.common.config.ConfigSources;
 import dev.eventpipeline.common.config.KafkaSettings;
+import dev.eventpipeline.common.ops.JvmMeters;
+import dev.eventpipeline.common.ops.Readiness;
+import dev.eventpipeline.common.topics.RawEventsRetention;
 import dev.eventpipeline.common.topics.Topic;
 import dev.eventpipeline.common.topics.TopicProvisioner;
 import dev.eventpipeline.common.topics.Topics;
@@ -12,10 +15,6 @@ import dev.eventpipeline.ingest.http.HttpLimits;
 import dev.eventpipeline.ingest.http.IngestApp;
 import dev.eventpipeline.ingest.publish.KafkaEventLog;
 import dev.eventpipeline.ingest.ratelimit.RateLimiter;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
@@ -39,23 +38,47 @@ public final class IngestService implements AutoCloseable {
     private final ContactTopicLoader loader;
     private final IngestApp http;
     private final java.time.Duration drainTimeout;
-    private final JvmGcMetrics gcMetrics;
+    private final Readiness ready;
+    private final JvmMeters jvmMeters;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private IngestService(KafkaEventLog log, ContactTopicLoader loader, IngestApp http, JvmGcMetrics gcMetrics, Duration drainTimeout) {
+    private IngestService(KafkaEventLog log, ContactTopicLoader loader, IngestApp http, Readiness ready, JvmMeters jvmMeters,
+                          Duration drainTimeout) {
         this.drainTimeout = drainTimeout;
         this.log = log;
         this.loader = loader;
         this.http = http;
-        this.gcMetrics = gcMetrics;
+        this.ready = ready;
+        this.jvmMeters = jvmMeters;
     }
 
     /**
-     * Creates raw-events and contacts when missing, starts the producer and the contact loader, waits
-     * (up to {@code startup.timeout}) for the contact view to be restored, then binds the HTTP port.
+     * The service on its own (its jar): creates raw-events and contacts when missing, starts the producer
+     * and the contact loader, waits (up to {@code startup.timeout}) for the contact view to be restored,
+     * then binds the HTTP port. {@code /metrics} shows a registry of its own, JVM meters included.
      */
     public static IngestService start(IngestConfig config) {
-        LOG.info("starting ingest-api with {}", ConfigSources.redacted(config.originals()));
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        JvmMeters jvm = JvmMeters.bindTo(registry);
+        try {
+            return start(config, registry, new Readiness(), jvm);
+        } catch (RuntimeException e) {
+            jvm.close();
+            throw e;
+        }
+    }
+
+    /**
+     * As {@link #start(IngestConfig)}, inside a launcher that runs other services in the same JVM: the
+     * API's {@code /metrics} shows {@code registry}, which the other services count into too (the caller
+     * binds the JVM meters to it, once), and {@code /readyz} is 200 only when {@code others} is ready too.
+     */
+    public static IngestService start(IngestConfig config, PrometheusMeterRegistry registry, Readiness others) {
+        return start(config, registry, others, null);
+    }
+
+    private static IngestService start(IngestConfig config, PrometheusMeterRegistry registry, Readiness others, JvmMeters jvmMeters) {
+        LOG.info("ingest-api configuration: {}", ConfigSources.effective(config));
         Map<String, Object> client = KafkaSettings.clientProperties(config);
         Duration startup = config.startupTimeout();
         TokenRegistry tokens = TokenRegistry.load(config.tokensFile().isBlank() ? null : Path.of(config.tokensFile()),
@@ -66,13 +89,6 @@ public final class IngestService implements AutoCloseable {
             LOG.info("tokens registered per workspace: {}", tokens.countByWorkspace());
         }
         ensureTopics(config, client, startup);
-
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        new JvmMemoryMetrics().bindTo(registry);
-        new JvmThreadMetrics().bindTo(registry);
-        new ProcessorMetrics().bindTo(registry);
-        JvmGcMetrics gc = new JvmGcMetrics();
-        gc.bindTo(registry);
 
         Clock clock = Clock.systemUTC();
         ContactDirectory directory = new ContactDirectory(config.trustMode(), clock);
@@ -86,13 +102,15 @@ public final class IngestService implements AutoCloseable {
             if (!loader.awaitCaughtUp(startup)) {
                 throw new IllegalStateException("the contact directory was not restored from its topic within " + startup);
             }
-            ContactTopicLoader started = loader;
+            // What /readyz needs besides Kafka (which IngestApp checks itself): the contact view, then the
+            // launcher's other services. A Readiness names the parts that are not ready.
+            Readiness ready = new Readiness().with("contact directory", loader::isCaughtUp).with(others);
             IngestApp http = IngestApp.create(config.httpHost(), config.httpPort(), HttpLimits.from(config), tokens, directory, log,
-                    new RateLimiter(clock), registry, clock, started::isCaughtUp).start();
+                    new RateLimiter(clock), registry, clock, ready).start();
             LOG.info("ingest-api listening on {}:{} (contacts mode {})", config.httpHost(), http.port(),
                     config.getString(IngestConfig.CONTACTS_MODE));
             // In-flight writes wait at most produce.timeout for Kafka; a little more lets them answer.
-            return new IngestService(log, loader, http, gc, config.produceTimeout().plusSeconds(2));
+            return new IngestService(log, loader, http, ready, jvmMeters, config.produceTimeout().plusSeconds(2));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             closeQuietly(loader, log);
@@ -107,7 +125,10 @@ public final class IngestService implements AutoCloseable {
         try (Admin admin = Admin.create(client)) {
             List<Topic<?, ?>> topics = List.of(Topics.RAW_EVENTS, Topics.CONTACTS);
             new TopicProvisioner(admin, config.topicPrefix(), config.getInt(KafkaSettings.TOPIC_PARTITIONS),
-                    config.getShort(KafkaSettings.TOPIC_REPLICATION_FACTOR), timeout).ensure(topics, Map.of(Topics.RAW_EVENTS, config.rawEventsRetention()));
+                    config.getShort(KafkaSettings.TOPIC_REPLICATION_FACTOR), timeout)
+                    // ingest-api does not know the de-duplication window: the default's retention, which
+                    // dedupe-stream raises at its start if its window needs more (RawEventsRetention).
+                    .ensure(topics, Map.of(Topics.RAW_EVENTS, RawEventsRetention.forWindow(RawEventsRetention.DEFAULT_DEDUPE_WINDOW)));
         }
     }
 
@@ -122,9 +143,9 @@ public final class IngestService implements AutoCloseable {
         return http.port();
     }
 
-    /** What {@code /readyz} answers: Kafka reachable and the contact view caught up. */
+    /** What {@code /readyz} answers: Kafka reachable, the contact view caught up, and the launcher's other services ready. */
     public boolean isReady() {
-        return log.isReachable() && loader.isCaughtUp();
+        return log.isReachable() && ready.getAsBoolean();
     }
 
     /** HTTP first (new writes 503, in-flight requests finish), then the producer is flushed and closed, then the loader. */
@@ -137,7 +158,9 @@ public final class IngestService implements AutoCloseable {
         http.stop();
         log.close();
         loader.close();
-        gcMetrics.close();
+        if (jvmMeters != null) {
+            jvmMeters.close();
+        }
         LOG.info("ingest-api stopped");
     }
 }

@@ -40,7 +40,7 @@ class IngestConfigTest {
         IngestConfig c = new IngestConfig(Map.of("auth.dev.token", "s3cret"));
         assertThat(c.devToken()).isEqualTo("s3cret");
         assertThat(c.values().toString()).doesNotContain("s3cret");
-        assertThat(ConfigSources.redacted(c.originals()).toString()).doesNotContain("s3cret");
+        assertThat(ConfigSources.effective(c).toString()).doesNotContain("s3cret");
     }
 
     @Test

@@ -1,50 +1,50 @@
 package dev.eventpipeline.standalone;
 
 import dev.eventpipeline.common.config.KafkaSettings;
-import dev.eventpipeline.dedupe.DedupeConfig;
+import dev.eventpipeline.common.config.Redaction;
+import dev.eventpipeline.common.ops.JvmMeters;
+import dev.eventpipeline.common.ops.Readiness;
 import dev.eventpipeline.dedupe.DedupeService;
 import dev.eventpipeline.embedded.EmbeddedKafkaBroker;
 import dev.eventpipeline.ingest.IngestConfig;
 import dev.eventpipeline.ingest.IngestService;
-import dev.eventpipeline.sink.SinkConfig;
 import dev.eventpipeline.sink.SinkService;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The broker and the three services in one JVM, wired through the same configuration keys the
- * distributed jars read. Started in dependency order; closed in reverse: HTTP first (no new
- * acknowledgements), then the stream (commits its last transaction), the sink (commits its last
- * batch), the broker last.
+ * The broker and the three services in one JVM, configured as their jars are ({@link StandaloneSettings}).
+ * Started in dependency order; closed in reverse: HTTP first (no new acknowledgements), then the stream
+ * (commits its last transaction), the sink (commits its last batch), the broker last.
+ *
+ * <p>One Prometheus registry holds every service's meters and the JVM's (bound once, here); the API's
+ * {@code /metrics} serves it, and the API's {@code /readyz} is 200 only when the stream is RUNNING and the
+ * sink runs with its database available, besides ingest-api's own checks (Kafka, the contact view). No
+ * service opens a management port of its own.
  */
 final class StandalonePipeline implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(StandalonePipeline.class);
 
-    /** Long enough for a cold start of all four parts on a loaded 2-core machine. */
-    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(120);
-
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
-    private final StandaloneOptions options;
-    private EmbeddedKafkaBroker broker;
+    private final EmbeddedKafkaBroker broker;
+    private final StandaloneSettings settings;
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private IngestService ingest;
-    private String token;
-    private boolean generatedToken;
 
-    private StandalonePipeline(StandaloneOptions options) {
-        this.options = options;
+    private StandalonePipeline(EmbeddedKafkaBroker broker, StandaloneSettings settings) {
+        this.broker = broker;
+        this.settings = settings;
     }
 
-    static StandalonePipeline start(StandaloneOptions options) {
-        StandalonePipeline pipeline = new StandalonePipeline(options);
+    static StandalonePipeline start(EmbeddedKafkaBroker broker, StandaloneSettings settings) {
+        StandalonePipeline pipeline = new StandalonePipeline(broker, settings);
         try {
             pipeline.startAll();
             return pipeline;
@@ -56,69 +56,46 @@ final class StandalonePipeline implements AutoCloseable {
 
     private void startAll() {
         long t0 = System.nanoTime();
-        generatedToken = options.devToken() == null || options.devToken().isBlank();
-        token = DevToken.resolve(options.dataDir(), options.devToken());
-
-        broker = EmbeddedKafkaBroker.builder(options.dataDir().resolve("kafka"))
-                .port(options.kafkaPort())
-                .startupTimeout(STARTUP_TIMEOUT)
-                .build()
-                .start();
+        started.push(JvmMeters.bindTo(registry));
         started.push(broker);
+        broker.start();
 
-        Map<String, Object> kafka = new HashMap<>();
-        kafka.put(KafkaSettings.BOOTSTRAP_SERVERS, broker.bootstrapServers());
-        kafka.put(KafkaSettings.TOPIC_PARTITIONS, options.topicPartitions());
-        kafka.put(KafkaSettings.TOPIC_REPLICATION_FACTOR, "1");
-        kafka.put(KafkaSettings.STARTUP_TIMEOUT, STARTUP_TIMEOUT.toSeconds() + "s");
-
-        Map<String, Object> sinkProps = new HashMap<>(kafka);
-        sinkProps.put("jdbc.url", options.effectiveJdbcUrl());
-        sinkProps.put("management.port", -1);
-        SinkService sink = SinkService.start(new SinkConfig(sinkProps));
+        SinkService sink = SinkService.start(settings.sink(), registry);
         started.push(sink);
-
-        Map<String, Object> dedupeProps = new HashMap<>(kafka);
-        dedupeProps.put("state.dir", options.dataDir().resolve("streams").toString());
-        dedupeProps.put("dedupe.window", options.dedupeWindow().toString());
-        dedupeProps.put("metadata.delay", options.metadataDelay().toString());
-        dedupeProps.put("management.port", -1);
-        DedupeService dedupe = DedupeService.start(new DedupeConfig(dedupeProps));
+        DedupeService dedupe = DedupeService.start(settings.dedupe(), registry);
         started.push(dedupe);
-
-        Map<String, Object> ingestProps = new HashMap<>(kafka);
-        ingestProps.put("http.host", options.httpHost());
-        ingestProps.put("http.port", options.httpPort());
-        ingestProps.put("auth.dev.token", token);
-        Path tokens = options.dataDir().resolve(TokenCreate.FILE);
-        if (Files.exists(tokens)) {
-            // Tokens made with 'event-pipeline.jar token create' (digests only), read at start-up.
-            ingestProps.put("auth.tokens.file", tokens.toString());
-        }
-        ingest = IngestService.start(new IngestConfig(ingestProps));
+        Readiness others = new Readiness().with("dedupe-stream", dedupe::isRunning).with("event-sink", sink::isReady);
+        ingest = IngestService.start(settings.ingest(), registry, others);
         started.push(ingest);
 
-        dedupe.awaitRunning(STARTUP_TIMEOUT);
-        await("event-sink", sink::isReady);
-        await("ingest-api", ingest::isReady);
+        dedupe.awaitRunning(KafkaSettings.startupTimeout(settings.dedupe()));
+        await("event-sink", sink::isReady, settings.sink().startupTimeout());
+        await("ingest-api", ingest::isReady, settings.ingest().startupTimeout());
         LOG.info("standalone pipeline ready in {} ms", Duration.ofNanos(System.nanoTime() - t0).toMillis());
     }
 
     /** The one line scripts and tests wait for. */
     String readyLine() {
-        String url = "http://" + ("0.0.0.0".equals(options.httpHost()) ? "127.0.0.1" : options.httpHost()) + ":" + ingest.port();
-        String tokenNote = generatedToken
-                ? "token=" + token + " (generated once, kept in " + options.dataDir().resolve(DevToken.FILE) + ")"
-                : "token=(as given by --dev-token)";
-        return "READY ingest=" + url + " kafka=" + broker.bootstrapServers() + " sink=" + options.effectiveJdbcUrl()
-                + " workspace=dev " + tokenNote;
+        return readyLine(settings, ingest.port(), broker.bootstrapServers());
     }
 
-    private static void await(String what, BooleanSupplier ready) {
-        long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
+    /** The READY line: where the API, the broker and the database are (its URL's credentials hidden), and the dev token. */
+    static String readyLine(StandaloneSettings settings, int apiPort, String bootstrapServers) {
+        IngestConfig api = settings.ingest();
+        String host = "0.0.0.0".equals(api.httpHost()) ? "127.0.0.1" : api.httpHost();
+        String tokenNote = settings.tokenGenerated()
+                ? "token=" + api.devToken() + " (generated once, kept in " + settings.dataDir().resolve(DevToken.FILE) + ")"
+                : "token=(as given by --dev-token)";
+        return "READY ingest=http://" + host + ":" + apiPort + " kafka=" + bootstrapServers
+                + " sink=" + Redaction.hideUrlCredentials(settings.sink().jdbcUrl())
+                + " workspace=" + api.devWorkspace() + " " + tokenNote;
+    }
+
+    private static void await(String what, BooleanSupplier ready, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
         while (!ready.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(what + " not ready within " + STARTUP_TIMEOUT);
+                throw new IllegalStateException(what + " not ready within " + timeout);
             }
             try {
                 Thread.sleep(50);

@@ -9,6 +9,8 @@ import dev.eventpipeline.common.records.EventKeys;
 import dev.eventpipeline.common.topics.Topics;
 import dev.eventpipeline.testing.ChildJvm;
 import dev.eventpipeline.testing.TopicReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -35,7 +37,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole system as a user runs it: the standalone jar in a child JVM, driven over HTTP, read back
- * from Kafka with a plain read_committed consumer and from the SQLite file.
+ * from Kafka with a plain read_committed consumer and from the SQLite file. Each start costs tens of
+ * seconds here, so the checks of one running pipeline share a start; refusals happen before anything
+ * starts and cost a JVM start each.
  */
 class StandaloneIT {
 
@@ -50,15 +54,20 @@ class StandaloneIT {
     @TempDir
     Path dataDir;
 
+    /**
+     * One start checks the flow and what operators read about it: a service setting given with --set (the
+     * app rate limit: Intercom's 10,000 a minute would stop a load test) is in effect; the API's /metrics
+     * shows the meters of all three services, counted from this flow, and the JVM's once; /readyz is 200.
+     */
     @Test
-    void an_event_posted_twice_is_stored_once_and_everything_survives_a_restart() throws Exception {
+    void an_event_posted_twice_is_stored_once_counted_in_one_metrics_endpoint_and_everything_survives_a_restart() throws Exception {
         long createdAt = 1_700_000_000L;
         String first = event("signed-up", "u-1", createdAt);
         String second = event("signed-up", "u-2", createdAt);
         Set<String> expectedIds = new HashSet<>();
         String acmeToken = createToken("acme");
 
-        try (ChildJvm pipeline = startPipeline("first-start.log")) {
+        try (ChildJvm pipeline = startPipeline("first-start.log", "--set", "rate.limit.app.per.minute=600000")) {
             Matcher ready = awaitReady(pipeline);
             String api = ready.group(1);
             String kafka = ready.group(2);
@@ -73,7 +82,10 @@ class StandaloneIT {
             assertThat(acmeContact.statusCode()).as(acmeContact.body()).isEqualTo(200);
             assertThat(Json.mapper().readTree(acmeContact.body()).get("workspace_id").asText()).isEqualTo("acme");
 
-            assertThat(post(api, first)).isEqualTo(202);
+            HttpResponse<String> accepted = send(api + "/events", first);
+            assertThat(accepted.statusCode()).isEqualTo(202);
+            // ceil(600,000 / 6) per 10-second window, Intercom's way of counting a per-minute limit.
+            assertThat(accepted.headers().firstValue("X-RateLimit-Limit")).contains("100000");
             assertThat(post(api, first)).isEqualTo(202);
             assertThat(post(api, second)).isEqualTo(202);
 
@@ -82,6 +94,21 @@ class StandaloneIT {
                     records -> records.size() >= 1, FLOW);
             assertThat(cleanEventIds(kafka)).containsExactlyInAnyOrderElementsOf(expectedIds);
             await().atMost(FLOW).untilAsserted(() -> assertThat(storedIds()).containsExactlyInAnyOrderElementsOf(expectedIds));
+
+            // Three events accepted, two of them first copies and one a later copy, two rows written: each
+            // service's own meters, all on the API port's /metrics (the sink counts after its commit).
+            await().atMost(FLOW).untilAsserted(() -> assertThat(get(api + "/metrics").body()).contains(
+                    "ingest_events_accepted_total 3.0", "dedupe_events_processed_total 3.0", "dedupe_events_clean_total 2.0",
+                    "dedupe_events_duplicates_total 1.0", "sink_rows_written_total{table=\"events\"} 2.0"));
+            String metrics = get(api + "/metrics").body();
+            List<String> families = metrics.lines().filter(l -> l.startsWith("# TYPE ")).map(l -> l.split(" ")[2]).toList();
+            // One registry: no metric family twice (an invalid exposition), the JVM's meters bound once, and every
+            // name owned by one part, so no service's meter can stand in for another's.
+            assertThat(families).doesNotHaveDuplicates().contains("jvm_memory_used_bytes", "kafka_stream_thread_commit_total",
+                    "ingest_requests_total", "sink_batch_size");
+            assertThat(families).allSatisfy(name -> assertThat(name).matches("(ingest|dedupe|sink|kafka|jvm|process|system)_.+"));
+            HttpResponse<String> readyz = get(api + "/readyz");
+            assertThat(readyz.statusCode()).as(readyz.body()).isEqualTo(200);
 
             // SIGTERM: the shutdown hook closes HTTP, stream, sink, broker in that order; 143 = 128 + SIGTERM.
             assertThat(pipeline.stop(Duration.ofSeconds(60))).isEqualTo(143);
@@ -104,11 +131,71 @@ class StandaloneIT {
         }
     }
 
-    private ChildJvm startPipeline(String logName) {
+    @Test
+    void a_misspelt_setting_exits_with_2_and_one_line_naming_it_before_anything_starts() {
+        ChildJvm refused = refusedStart("misspelt.log", "--set", "rate.limit.app.per.minit=5");
+        assertThat(oneLineError(refused)).isEqualTo("event-pipeline: unknown setting 'rate.limit.app.per.minit' in the command line;"
+                + " did you mean 'rate.limit.app.per.minute'?");
+    }
+
+    @Test
+    void a_port_in_use_exits_with_2_and_one_line_naming_the_option() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            int port = taken.getLocalPort();
+            ChildJvm http = refusedStart("http-port-in-use.log", "--http-port", String.valueOf(port));
+            assertThat(oneLineError(http)).startsWith("event-pipeline: --http-port (http.port) " + port + ": cannot listen on 127.0.0.1:" + port);
+            ChildJvm kafka = refusedStart("kafka-port-in-use.log", "--kafka-port", String.valueOf(port));
+            assertThat(oneLineError(kafka)).startsWith("event-pipeline: --kafka-port " + port + ": cannot listen on 127.0.0.1:" + port);
+        }
+    }
+
+    @Test
+    void a_data_dir_that_cannot_be_created_exits_with_2_and_one_line_naming_the_option() throws Exception {
+        // A path under a regular file: unwritable for any user, root included.
+        Path file = Files.writeString(dataDir.resolve("not-a-directory"), "x");
+        ChildJvm refused = ChildJvm.start(List.of(), List.of("-jar", JAR.toString(), "--data-dir", file.resolve("data").toString()),
+                dataDir.resolveSibling(dataDir.getFileName() + "-data-dir.log"));
+        assertThat(oneLineError(refused)).startsWith("event-pipeline: --data-dir " + file.resolve("data") + ": cannot create or write it");
+    }
+
+    /** A start that must be refused: it uses this test's data directory and free ports unless the arguments say otherwise. */
+    private ChildJvm refusedStart(String logName, String... args) {
+        List<String> command = new ArrayList<>(List.of("-jar", JAR.toString(), "--data-dir", dataDir.toString()));
+        List<String> given = List.of(args);
+        if (!given.contains("--kafka-port")) {
+            command.addAll(List.of("--kafka-port", "0"));
+        }
+        if (!given.contains("--http-port")) {
+            command.addAll(List.of("--http-port", "0"));
+        }
+        command.addAll(given);
+        return ChildJvm.start(List.of(), command, dataDir.resolveSibling(dataDir.getFileName() + "-" + logName));
+    }
+
+    /** Waits for a refused start to end with exit code 2 and returns its error line; log lines (a warning) may precede it. */
+    private static String oneLineError(ChildJvm refused) {
+        try (refused) {
+            assertThat(refused.awaitExit(Duration.ofSeconds(60))).as(refused.tail()).isEqualTo(2);
+            String output = refused.output();
+            assertThat(output).as("no stack trace").doesNotContain("\tat ", "Exception in thread");
+            List<String> errors = output.lines().filter(l -> l.startsWith("event-pipeline: ")).toList();
+            assertThat(errors).as(output).hasSize(1);
+            assertThat(output).as("nothing started").doesNotContain("embedded Kafka broker ready", "READY");
+            return errors.get(0);
+        }
+    }
+
+    private ChildJvm startPipeline(String logName, String... extraArgs) {
         assertThat(JAR).as("the standalone jar is built by 'package' before failsafe runs").exists();
-        return ChildJvm.start(List.of("-Xmx1g"), List.of("-jar", JAR.toString(),
+        List<String> args = new ArrayList<>(List.of("-jar", JAR.toString(),
                 "--data-dir", dataDir.toString(), "--http-port", "0", "--kafka-port", "0",
-                "--dev-token", TOKEN, "--topic-partitions", "2"), dataDir.resolveSibling(dataDir.getFileName() + "-" + logName));
+                "--dev-token", TOKEN, "--topic-partitions", "2"));
+        args.addAll(List.of(extraArgs));
+        return ChildJvm.start(List.of("-Xmx1g"), args, dataDir.resolveSibling(dataDir.getFileName() + "-" + logName));
+    }
+
+    private HttpResponse<String> get(String url) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static Matcher awaitReady(ChildJvm pipeline) {

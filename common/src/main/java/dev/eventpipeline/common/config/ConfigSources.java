@@ -10,11 +10,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 
@@ -28,36 +27,32 @@ import org.apache.kafka.common.config.ConfigException;
  * ({@code kafka.security.protocol=SASL_SSL}) or as {@code KAFKA_SECURITY_PROTOCOL}; only names that
  * are real producer, consumer or admin settings are taken from the environment, so unrelated
  * variables such as {@code KAFKA_HOME} are not passed to the clients.
+ *
+ * <p>A key that the service does not declare, in the file or on the command line, stops start-up
+ * ({@link SettingNames}): a misspelt key would otherwise be ignored and its default used.
  */
 public final class ConfigSources {
 
     /** Prefix of Kafka client properties passed through to every producer, consumer, admin and Streams client. */
     public static final String KAFKA_PREFIX = "kafka.";
 
-    private static final Pattern SECRET = Pattern.compile("(?i).*(password|secret|jaas|token|credential|key\\.).*");
-
     private ConfigSources() {}
 
+    /**
+     * The settings of the service declared by {@code def}, merged from every source. A key in the file or
+     * in {@code overrides} that the service does not declare (and that is not under {@code kafka.}) is a
+     * {@link ConfigException} naming it, with the closest declared name; the environment is read only for
+     * declared names and so never trips this.
+     */
     public static Map<String, Object> load(ConfigDef def, Map<String, String> env, Path file, Map<String, ?> overrides) {
         Map<String, Object> merged = new HashMap<>();
         if (file != null) {
-            merged.putAll(readProperties(file));
+            Map<String, String> fromFile = readProperties(file);
+            requireKnown(def, fromFile.keySet(), file.toString());
+            merged.putAll(fromFile);
         }
-        for (String name : def.names()) {
-            String value = env.get(envName(name));
-            if (value != null) {
-                merged.put(name, value);
-            }
-        }
-        Set<String> clientNames = kafkaClientConfigNames();
-        for (var e : env.entrySet()) {
-            if (e.getKey().startsWith("KAFKA_")) {
-                String clientName = e.getKey().substring("KAFKA_".length()).toLowerCase(Locale.ROOT).replace('_', '.');
-                if (clientNames.contains(clientName)) {
-                    merged.putIfAbsent(KAFKA_PREFIX + clientName, e.getValue());
-                }
-            }
-        }
+        merged.putAll(fromEnvironment(def, env));
+        requireKnown(def, overrides.keySet(), "--set");
         overrides.forEach((k, v) -> {
             if (v != null) {
                 merged.put(k, v);
@@ -66,19 +61,54 @@ public final class ConfigSources {
         return merged;
     }
 
+    /**
+     * The settings the environment holds for the service declared by {@code def}, by key: each declared
+     * name's variable, and {@code KAFKA_<NAME>} as {@code kafka.<name>} for real producer, consumer and
+     * admin names only. Nothing else in the environment is looked at.
+     */
+    public static Map<String, String> fromEnvironment(ConfigDef def, Map<String, String> env) {
+        Map<String, String> found = new HashMap<>();
+        for (String name : def.names()) {
+            String value = env.get(envName(name));
+            if (value != null) {
+                found.put(name, value);
+            }
+        }
+        Set<String> clientNames = kafkaClientConfigNames();
+        for (var e : env.entrySet()) {
+            if (e.getKey().startsWith("KAFKA_")) {
+                String clientName = e.getKey().substring("KAFKA_".length()).toLowerCase(Locale.ROOT).replace('_', '.');
+                if (clientNames.contains(clientName)) {
+                    // A declared name (kafka.bootstrap.servers) read above wins; it is the same variable anyway.
+                    found.putIfAbsent(KAFKA_PREFIX + clientName, e.getValue());
+                }
+            }
+        }
+        return found;
+    }
+
     /** The environment variable that sets {@code key}. */
     public static String envName(String key) {
         return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 
-    /** The settings as they may be logged: anything that looks like a secret is replaced by {@code [hidden]}. */
-    public static Map<String, Object> redacted(Map<String, ?> values) {
-        Map<String, Object> out = new TreeMap<>();
-        values.forEach((k, v) -> out.put(k, SECRET.matcher(k).matches() ? "[hidden]" : String.valueOf(v)));
-        return out;
+    /**
+     * What a service logs as its effective configuration: every declared setting with its value in effect
+     * (defaults included) and every {@code kafka.*} pass-through, secrets hidden ({@link Redaction}).
+     */
+    public static Map<String, Object> effective(AbstractConfig config) {
+        Map<String, Object> shown = new HashMap<>(config.values());
+        config.originalsWithPrefix(KAFKA_PREFIX, false).forEach(shown::put);
+        return Redaction.hideSecrets(shown);
     }
 
-    private static Map<String, String> readProperties(Path file) {
+    private static void requireKnown(ConfigDef def, Set<String> keys, String source) {
+        Set<String> declared = def.names();
+        SettingNames.requireKnown(keys, key -> SettingNames.isKnown(declared, key), declared, source);
+    }
+
+    /** The settings of a properties file; an unreadable file is a {@link ConfigException} naming it. */
+    public static Map<String, String> readProperties(Path file) {
         Properties props = new Properties();
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             props.load(reader);

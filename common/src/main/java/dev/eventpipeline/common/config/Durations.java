@@ -35,6 +35,21 @@ public final class Durations {
         }
     }
 
+    /** The shortest form {@link #parse} reads back: {@code 14d}, {@code 36h}, {@code 90s}, {@code 250ms}. */
+    public static String format(Duration d) {
+        long ms = d.toMillis();
+        if (ms != 0 && ms % 86_400_000 == 0) {
+            return ms / 86_400_000 + "d";
+        }
+        if (ms != 0 && ms % 3_600_000 == 0) {
+            return ms / 3_600_000 + "h";
+        }
+        if (ms != 0 && ms % 60_000 == 0) {
+            return ms / 60_000 + "m";
+        }
+        return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
+    }
+
     /** A {@link ConfigDef.Validator} for string keys holding a positive duration. */
     public static ConfigDef.Validator positive() {
         return validator(false);

@@ -6,6 +6,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
@@ -15,12 +16,14 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The small management port of services without an HTTP API of their own: {@code GET /healthz}
- * (200 while the process runs), {@code GET /readyz} (200 when {@code ready} says so, else 503) and
+ * (200 while the process runs), {@code GET /readyz} (200 when {@code ready} says so, else 503, naming the
+ * parts not ready when {@code ready} is a {@link Readiness}) and
  * {@code GET /metrics} (Prometheus text).
  *
  * <p>The JDK's own HTTP server is enough for three read-only endpoints scraped every few seconds;
@@ -58,13 +61,17 @@ public final class ManagementServer implements AutoCloseable {
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(host, port), 16);
+        } catch (BindException e) {
+            // The operator can fix this (another process holds the port): a bad setting, named, not a crash.
+            throw new ConfigException(PORT, port, "cannot listen on " + host + ":" + port + ": " + e.getMessage());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot bind the management server to " + host + ":" + port, e);
         }
         server.createContext("/healthz", ex -> respond(ex, 200, "text/plain", "ok\n"));
         server.createContext("/readyz", ex -> {
-            boolean isReady = ready.getAsBoolean();
-            respond(ex, isReady ? 200 : 503, "text/plain", isReady ? "ready\n" : "not ready\n");
+            // A Readiness names the parts that are not ready, so the 503 says where to look.
+            Readiness.Status status = Readiness.check(ready);
+            respond(ex, status.ready() ? 200 : 503, "text/plain", status.describe() + "\n");
         });
         server.createContext("/metrics", ex -> respond(ex, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
         // One thread: scrapes and probes are rare and cheap; more would only compete with the service.

@@ -32,6 +32,31 @@ class ManagementServerTest {
         }
     }
 
+    @Test
+    void readyz_names_the_parts_that_are_not_ready() throws Exception {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        AtomicBoolean database = new AtomicBoolean(false);
+        Readiness ready = new Readiness().with("consumer", () -> true).with("database", database::get);
+        try (ManagementServer server = ManagementServer.start("127.0.0.1", 0, registry, ready)) {
+            HttpResponse<String> waiting = get("http://127.0.0.1:" + server.port() + "/readyz");
+            assertThat(waiting.statusCode()).isEqualTo(503);
+            assertThat(waiting.body()).isEqualTo("not ready: database\n");
+            database.set(true);
+            assertThat(get("http://127.0.0.1:" + server.port() + "/readyz").body()).isEqualTo("ready\n");
+        }
+    }
+
+    @Test
+    void a_port_in_use_is_a_bad_management_port_setting() throws Exception {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(
+                    () -> ManagementServer.start("127.0.0.1", taken.getLocalPort(), registry, () -> true))
+                    .isInstanceOf(org.apache.kafka.common.config.ConfigException.class)
+                    .hasMessageContaining(ManagementServer.PORT).hasMessageContaining(String.valueOf(taken.getLocalPort()));
+        }
+    }
+
     private HttpResponse<String> get(String url) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
