@@ -38,6 +38,11 @@ record PhaseResult(String name, Load load, Wrk.Result wrk, double wallSeconds, l
         return storedEvents < 0 ? OptionalDouble.empty() : OptionalDouble.of(storedEvents / wallSeconds);
     }
 
+    /** Rows added per event accepted over the phase: about 1 while the stages downstream keep up; 0 where no sink runs. */
+    double storedShare() {
+        return storedEvents < 0 ? 0 : (double) storedEvents / acceptedEvents;
+    }
+
     double micros(long ticks) {
         return ticks * 1e6 / clockTicksPerSecond;
     }

@@ -33,6 +33,13 @@ final class Report {
     static final double TARGET_BULK_VS_PRODUCER = 0.8;
 
     /**
+     * Rows per accepted event over a phase at which the stages downstream count as keeping up. While they
+     * do, the rows trail the accepted events by the pipeline's latency (100 ms transactions, sink batches
+     * lingering up to 100 ms), which moves the ratio over a 30 s window by a few percent at most.
+     */
+    static final double KEEPS_UP = 0.9;
+
+    /**
      * After the load: what the API acknowledged, what reached {@code raw-events}, the rows, and what the
      * dedupe put aside. The events are distinct, so every raw record must become a row, and each 2xx
      * promises a raw record.
@@ -152,6 +159,22 @@ final class Report {
         return new Check(measure, value, unit, "≤ " + shownTarget, value.isPresent() ? Optional.of(value.getAsDouble() <= target) : Optional.empty());
     }
 
+    /**
+     * The pipeline's CPU per event is only the pipeline's cost per event while every stage keeps up: where
+     * the rows grow more slowly than events are accepted, the stages downstream have not yet spent their
+     * share of those events, and the figure reads low. Then the check says so instead of passing.
+     */
+    private Check pipelineCpu(String measure, String phaseName) {
+        Optional<PhaseResult> p = phase(phaseName);
+        OptionalDouble value = p.map(r -> OptionalDouble.of(r.withoutJitMicrosPerEvent())).orElse(OptionalDouble.empty());
+        Check check = atMost(measure, value, "µs", TARGET_MICROS_WITHOUT_JIT, "120 µs");
+        if (p.isPresent() && p.get().storedShare() < KEEPS_UP) {
+            return new Check(measure + String.format(" (not a steady state: rows grew at %.0f%% of the accepted rate)",
+                    100 * p.get().storedShare()), value, "µs", check.target(), Optional.empty());
+        }
+        return check;
+    }
+
     private static Check info(String measure, OptionalDouble value) {
         return new Check(measure, value, "ratio", "", Optional.empty());
     }
@@ -164,10 +187,8 @@ final class Report {
         OptionalDouble stored = conservation == null ? OptionalDouble.empty() : OptionalDouble.of(conservation.passed() ? 1 : 0);
         out.add(new Check("every accepted event stored exactly once", stored, "pass", "PASS",
                 stored.isPresent() ? Optional.of(conservation.passed()) : Optional.empty()));
-        out.add(atMost("whole pipeline's CPU per event without the JIT, steady POST /events",
-                of(STEADY, p -> OptionalDouble.of(p.withoutJitMicrosPerEvent())), "µs", TARGET_MICROS_WITHOUT_JIT, "120 µs"));
-        out.add(atMost("whole pipeline's CPU per event without the JIT, steady POST /bulk/events",
-                of(BULK, p -> OptionalDouble.of(p.withoutJitMicrosPerEvent())), "µs", TARGET_MICROS_WITHOUT_JIT, "120 µs"));
+        out.add(pipelineCpu("whole pipeline's CPU per event without the JIT, steady POST /events", STEADY));
+        out.add(pipelineCpu("whole pipeline's CPU per event without the JIT, steady POST /bulk/events", BULK));
         String coldSeconds = phase(COLD).map(p -> String.format("%.0f s", p.wrk().seconds())).orElse("");
         out.add(atLeast("cold (first " + coldSeconds + ") ÷ steady, end to end, POST /events", ratio(endToEnd(COLD), endToEnd(STEADY)),
                 "ratio", TARGET_COLD_SHARE, "0.50"));
@@ -220,6 +241,7 @@ final class Report {
         row(out, "unattributed (threads that ended between samples, read skew)", p -> String.format("%.1f", p.unattributedMicrosPerEvent()));
         row(out, "**whole (measured JVMs)**", p -> String.format("**%.1f**", p.wholeMicrosPerEvent()));
         row(out, "**whole without the JIT**", p -> String.format("**%.1f**", p.withoutJitMicrosPerEvent()));
+        row(out, "rows ÷ accepted events (downstream keeping up: ≥ 0.90)", p -> p.storedEvents() < 0 ? "—" : String.format("%.2f", p.storedShare()));
         row(out, "cores busy (measured JVMs)", p -> String.format("%.2f", p.coresBusy()));
         row(out, "wrk, per request", p -> String.format("%.1f", p.wrkMicrosPerRequest()));
         out.println();
