@@ -1,32 +1,30 @@
 package dev.eventpipeline.bench;
 
-import java.lang.reflect.Method;
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.Map;
+import dev.eventpipeline.bench.dedupe.DedupeBench;
+import dev.eventpipeline.bench.ingest.ContactViewFootprint;
+import dev.eventpipeline.bench.pipeline.PipelineBench;
+import dev.eventpipeline.bench.sink.SinkBench;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
 /**
- * {@code java -jar bench/target/bench.jar <name> [options]}: runs one benchmark. Each benchmark
- * measures its candidate against a baseline in the same run, on the same broker or database, and
- * prints both rates and their ratio, so numbers from machines of different speed stay comparable.
+ * {@code java -jar bench/target/bench.jar <benchmark> [options]}: runs one benchmark; {@code --help}
+ * after a benchmark's name lists its options. Each benchmark measures its candidate against a baseline
+ * in the same run, on the same broker or database, and prints both rates and their ratio, so numbers
+ * from machines of different speed stay comparable.
  */
-public final class BenchMain {
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Benchmarks of the event pipeline, each against a baseline measured in the same run.",
+        subcommands = {PipelineBench.class, DedupeBench.class, SinkBench.class, ContactViewFootprint.class})
+public final class BenchMain implements Runnable {
 
-    /** Benchmark name to class; each class has a {@code main(String[])}. */
-    private static final Map<String, String> BENCHMARKS = Map.of(
-            "dedupe", "dev.eventpipeline.bench.dedupe.DedupeBench",
-            "sink", "dev.eventpipeline.bench.sink.SinkBench");
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new BenchMain()).execute(args));
+    }
 
-    private BenchMain() {}
-
-    public static void main(String[] args) throws Exception {
-        if (args.length == 0 || !BENCHMARKS.containsKey(args[0].toLowerCase(Locale.ROOT))) {
-            System.err.println("usage: java -jar bench/target/bench.jar <" + String.join("|", BENCHMARKS.keySet()) + "> [options]");
-            System.exit(2);
-        }
-        // By name, so that one benchmark being absent or broken never stops the others from building.
-        Class<?> bench = Class.forName(BENCHMARKS.get(args[0].toLowerCase(Locale.ROOT)));
-        Method main = bench.getMethod("main", String[].class);
-        main.invoke(null, (Object) Arrays.copyOfRange(args, 1, args.length));
+    /** No benchmark named: say which there are, and fail so a script notices. */
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(new CommandLine(this), "name a benchmark: pipeline, dedupe, sink or footprint");
     }
 }

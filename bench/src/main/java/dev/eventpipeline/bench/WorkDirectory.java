@@ -6,21 +6,31 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
+import picocli.CommandLine.Option;
 
 /**
  * A benchmark's scratch directory (broker logs, state stores, SQLite files): several GB per run, so it
- * is deleted when the run ends unless {@code -Dbench.keep=true} asks to keep it for a look.
+ * is deleted when the run ends unless {@code --keep} asks to keep it for a look.
  */
 public final class WorkDirectory implements AutoCloseable {
 
-    private final Path path;
+    /** The {@code --keep} option every benchmark takes ({@code @Mixin}). */
+    public static final class Options {
 
-    private WorkDirectory(Path path) {
-        this.path = path;
+        @Option(names = "--keep", description = "Keep the scratch directory (broker logs, state, databases) after the run and print its path.")
+        boolean keep;
+
+        public WorkDirectory create(String prefix) throws IOException {
+            return new WorkDirectory(Files.createTempDirectory(prefix), keep);
+        }
     }
 
-    public static WorkDirectory create(String prefix) throws IOException {
-        return new WorkDirectory(Files.createTempDirectory(prefix));
+    private final Path path;
+    private final boolean keep;
+
+    private WorkDirectory(Path path, boolean keep) {
+        this.path = path;
+        this.keep = keep;
     }
 
     public Path path() {
@@ -29,7 +39,7 @@ public final class WorkDirectory implements AutoCloseable {
 
     @Override
     public void close() {
-        if (Boolean.getBoolean("bench.keep")) {
+        if (keep) {
             System.out.println("kept " + path);
             return;
         }

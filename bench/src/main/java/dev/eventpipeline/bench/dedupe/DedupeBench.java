@@ -32,6 +32,7 @@ import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -49,19 +50,21 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * Throughput of the dedupe topology against exactly-once pass-through topologies (same Streams settings),
- * on the same in-process broker, over the same input, in one run.
+ * on the same in-process broker, over the same input, in one run:
+ * {@code java -jar bench/target/bench.jar dedupe [options]} ({@code --help} lists them).
  *
- * <pre>
- * java -cp bench/target/bench.jar dev.eventpipeline.bench.dedupe.DedupeBench [--events 300000] [--duplicates 0.10]
- *      [--partitions 4] [--rounds 3] [--warmups 3] [--max-warmups 6] [--jit-quiet 0.03] [--threads 1]
- *      [--variants bytes-passthrough,json-passthrough,dedupe,naive]
- *      [--kafka.some.client.setting value ...]
- * </pre>
- *
- * Each round runs four topologies from the start of the input, each under a fresh application id: a
+ * <p>Each round runs four topologies from the start of the input, each under a fresh application id: a
  * pass-through of bytes, a pass-through through the topic serdes (the baseline of the target, see
  * {@link #VARIANTS}), the dedupe topology, and the textbook window-store recipe, each in a JVM of its own
  * ({@link TopologyFork}) while this one keeps the broker and measures. A run's rate is measured
@@ -69,31 +72,70 @@ import org.apache.kafka.streams.Topology;
  * reported. After the last round the dedupe window store's bytes on disk are divided by the number of
  * distinct events.
  */
-public final class DedupeBench {
+@Command(name = "dedupe", mixinStandardHelpOptions = true, sortOptions = false, abbreviateSynopsis = true,
+        description = "The dedupe-stream topology (exactly-once) against exactly-once pass-through topologies on the same broker and input.")
+public final class DedupeBench implements Callable<Integer> {
 
-    private DedupeBench() {}
+    /** Settings the benchmark itself gives every topology; a --set of one of them would break the runs' isolation. */
+    private static final Set<String> OWN_SETTINGS = Set.of(KafkaSettings.BOOTSTRAP_SERVERS, KafkaSettings.TOPIC_PREFIX,
+            DedupeConfig.APPLICATION_ID, DedupeConfig.STATE_DIR, DedupeConfig.NUM_STREAM_THREADS);
 
-    public static void main(String[] args) throws Exception {
-        Map<String, String> opts = options(args);
-        int events = Integer.parseInt(opts.getOrDefault("events", "300000"));
-        double duplicates = Double.parseDouble(opts.getOrDefault("duplicates", "0.10"));
-        int partitions = Integer.parseInt(opts.getOrDefault("partitions", "4"));
-        int rounds = Integer.parseInt(opts.getOrDefault("rounds", "3"));
-        int warmups = Integer.parseInt(opts.getOrDefault("warmups", "3"));
-        int maxWarmups = Math.max(warmups, Integer.parseInt(opts.getOrDefault("max-warmups", "6")));
-        double jitQuiet = Double.parseDouble(opts.getOrDefault("jit-quiet", "0.03"));
-        long seed = Long.parseLong(opts.getOrDefault("seed", "42"));
-        int threads = Integer.parseInt(opts.getOrDefault("threads", "1"));
-        List<String> variants = List.of(opts.getOrDefault("variants", String.join(",", VARIANTS)).split(","));
-        // --kafka.x value: Kafka client settings applied to all topologies alike.
-        Map<String, String> clientOverrides = new HashMap<>();
-        opts.forEach((k, v) -> {
-            if (k.startsWith("kafka.")) {
-                clientOverrides.put(k, v);
+    @Option(names = "--events", defaultValue = "300000", description = "Raw events in the input (default: ${DEFAULT-VALUE}).")
+    int events;
+
+    @Option(names = "--duplicates", defaultValue = "0.10", description = "Share of the input that repeats an earlier event (default: ${DEFAULT-VALUE}).")
+    double duplicates;
+
+    @Option(names = "--partitions", defaultValue = "4", description = "Partitions of raw-events and the outputs (default: ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Option(names = "--rounds", defaultValue = "3", description = "Measured rounds; medians are reported (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(names = "--warmups", defaultValue = "3", description = "Warm-up rounds at least, not counted (default: ${DEFAULT-VALUE}).")
+    int warmups;
+
+    @Option(names = "--max-warmups", defaultValue = "6", description = "Warm-up rounds at most while the JIT is busy (default: ${DEFAULT-VALUE}).")
+    int maxWarmups;
+
+    @Option(names = "--jit-quiet", defaultValue = "0.03",
+            description = "Warm-up ends once a whole round spent less than this share of its measured time compiling (default: ${DEFAULT-VALUE}).")
+    double jitQuiet;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of the generated input (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--threads", defaultValue = "1", description = "Stream threads of every topology (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--variants", split = ",", defaultValue = "bytes-passthrough,json-passthrough,dedupe,naive",
+            description = "Topologies to run, of ${DEFAULT-VALUE}.")
+    List<String> variants;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "A dedupe-stream setting for every topology alike, e.g. --set kafka.commit.interval.ms=500 (repeatable).")
+    Map<String, String> overrides = new LinkedHashMap<>();
+
+    @Mixin
+    WorkDirectory.Options workDirectoryOptions;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        for (String key : overrides.keySet()) {
+            if (OWN_SETTINGS.contains(key)) {
+                throw new ParameterException(spec.commandLine(), "--set " + key + ": the benchmark sets it for each topology itself");
             }
-        });
-
-        try (WorkDirectory workDirectory = WorkDirectory.create("dedupe-bench-");
+        }
+        for (String variant : variants) {
+            if (!VARIANTS.contains(variant)) {
+                throw new ParameterException(spec.commandLine(), "--variants: " + variant + " is not one of " + VARIANTS);
+            }
+        }
+        int maxWarmupRounds = Math.max(warmups, maxWarmups);
+        try (WorkDirectory workDirectory = workDirectoryOptions.create("dedupe-bench-");
              EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder(workDirectory.path().resolve("kafka")).build().start()) {
             Path work = workDirectory.path();
             String bootstrap = broker.bootstrapServers();
@@ -110,14 +152,14 @@ public final class DedupeBench {
             System.out.printf("input: %,d raw events (%,d distinct, %.1f%% duplicates), %d partitions, avg value %d bytes, seed %d%n",
                     events, input.distinct, 100.0 * (events - input.distinct) / events, partitions, input.averageValueBytes(), seed);
             produce(bootstrap, rawTopic, input.records(rawTopic));
-            ForkSettings forkSettings = new ForkSettings(bootstrap, prefix, work, threads, clientOverrides);
+            ForkSettings forkSettings = new ForkSettings(bootstrap, prefix, work, threads, overrides);
             Map<String, TopologyFork> forks = new LinkedHashMap<>();
             long storeBytes;
             try {
                 for (String variant : variants) {
                     forks.put(variant, TopologyFork.start(forkSettings.toArgs(variant)));
                 }
-                storeBytes = measure(forks, bootstrap, prefix, events, rounds, warmups, maxWarmups, jitQuiet, work);
+                storeBytes = measure(forks, bootstrap, prefix, events, rounds, warmups, maxWarmupRounds, jitQuiet, work);
             } finally {
                 for (TopologyFork fork : forks.values()) {
                     fork.close();
@@ -126,6 +168,7 @@ public final class DedupeBench {
             System.out.printf("dedupe window store on disk: %,d bytes for %,d distinct events = %.1f bytes per distinct event%n",
                     storeBytes, input.distinct, (double) storeBytes / input.distinct);
         }
+        return 0;
     }
 
     /** The warm-up and measured rounds; returns the dedupe window store's bytes on disk after the last round. */
@@ -227,36 +270,48 @@ public final class DedupeBench {
     }
 
     /** What a fork needs to build a topology's Kafka Streams: where the broker and the work directory are. */
-    record ForkSettings(String bootstrap, String prefix, Path work, int threads, Map<String, String> clientOverrides) {
+    record ForkSettings(String bootstrap, String prefix, Path work, int threads, Map<String, String> overrides) {
 
         List<String> toArgs(String variant) {
             List<String> out = new ArrayList<>(List.of(variant, "--bootstrap", bootstrap, "--prefix", prefix,
                     "--work", work.toString(), "--threads", Integer.toString(threads)));
-            clientOverrides.forEach((k, v) -> out.addAll(List.of("--" + k, v)));
+            overrides.forEach((k, v) -> out.addAll(List.of("--set", k + "=" + v)));
             return out;
         }
 
         static ForkSettings parse(String[] args) {
-            Map<String, String> opts = options(java.util.Arrays.copyOfRange(args, 1, args.length));
-            Map<String, String> overrides = new HashMap<>();
-            opts.forEach((k, v) -> {
-                if (k.startsWith("kafka.")) {
-                    overrides.put(k, v);
-                }
-            });
-            return new ForkSettings(opts.get("bootstrap"), opts.get("prefix"), Path.of(opts.get("work")),
-                    Integer.parseInt(opts.get("threads")), overrides);
+            ForkArgs parsed = new ForkArgs();
+            new CommandLine(parsed).parseArgs(args);
+            return new ForkSettings(parsed.bootstrap, parsed.prefix, parsed.work, parsed.threads, parsed.overrides);
         }
+    }
+
+    /** A fork's command line, as {@link ForkSettings#toArgs} writes it. */
+    @Command(name = "fork")
+    static final class ForkArgs {
+        @Parameters(index = "0", description = "the topology")
+        String variant;
+        @Option(names = "--bootstrap", required = true)
+        String bootstrap;
+        @Option(names = "--prefix", required = true)
+        String prefix;
+        @Option(names = "--work", required = true)
+        Path work;
+        @Option(names = "--threads", required = true)
+        int threads;
+        @Option(names = "--set")
+        Map<String, String> overrides = new LinkedHashMap<>();
     }
 
     private static DedupeConfig config(ForkSettings fork, String name) {
         Map<String, Object> settings = new HashMap<>();
+        // The overrides first, so that the benchmark's own settings (checked in call()) are never replaced.
+        settings.putAll(fork.overrides());
         settings.put(KafkaSettings.BOOTSTRAP_SERVERS, fork.bootstrap());
         settings.put(KafkaSettings.TOPIC_PREFIX, fork.prefix());
         settings.put(DedupeConfig.APPLICATION_ID, "bench-" + name);
         settings.put(DedupeConfig.STATE_DIR, fork.work().resolve("state-" + name).toString());
         settings.put(DedupeConfig.NUM_STREAM_THREADS, fork.threads());
-        settings.putAll(fork.clientOverrides());
         return new DedupeConfig(settings);
     }
 
@@ -394,17 +449,6 @@ public final class DedupeBench {
 
     private static double seconds(long nanos) {
         return nanos / 1e9;
-    }
-
-    private static Map<String, String> options(String[] args) {
-        Map<String, String> out = new HashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            if (!args[i].startsWith("--")) {
-                throw new IllegalArgumentException("expected --name value, got " + args[i]);
-            }
-            out.put(args[i].substring(2), args[i + 1]);
-        }
-        return out;
     }
 
     /** The input: raw events as ingest-api writes them (about 300 bytes each), a share of them later copies. */

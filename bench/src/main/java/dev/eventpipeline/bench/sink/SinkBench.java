@@ -38,6 +38,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -45,6 +46,9 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * Sink rows/s against the database's own limit, on SQLite and PostgreSQL, in the same run.
@@ -60,37 +64,53 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * <p>A reference, once per round: the sink's own {@code EventStore} writing the same rows with no Kafka in
  * the way (see {@link #storeOnly}), the ceiling of the sink's ratio.
  *
- * <p>Options ({@code key=value}): {@code events} (200000: tables of 70 to 90 MB, which outgrow SQLite's
- * default page cache, as any production table does, though not yet PostgreSQL's default {@code shared_buffers};
- * see {@link #tableBytes}), {@code batch} (1000), {@code warmup}
- * (10% of events), {@code contacts} (2000), {@code partitions} (3), {@code databases}
- * (sqlite,postgresql), {@code rounds} (3, medians reported; in each round the baseline, the sink and the
- * store-alone reference take turns at going first), {@code warmupRounds} (1 per database, run and printed
- * but not counted: the JIT compiles the sink's code during the first one), {@code postgres} (SINK_TEST_POSTGRES_URL or jdbc:postgresql://127.0.0.1:5432/test?user=postgres).
+ * <p>{@code java -jar bench/target/bench.jar sink [options]} ({@code --help} lists them). The default of
+ * {@code --events} (200,000: tables of 70 to 90 MB) outgrows SQLite's default page cache, as any production
+ * table does, though not yet PostgreSQL's default {@code shared_buffers}; see {@link #tableBytes}. In each
+ * round the baseline, the sink and the store-alone reference take turns at going first; medians of the
+ * rounds are reported.
  */
-public final class SinkBench {
+@Command(name = "sink", mixinStandardHelpOptions = true, sortOptions = false, abbreviateSynopsis = true,
+        description = "event-sink on SQLite and PostgreSQL against a plain JDBC batch insert of the same rows, in the same run.")
+public final class SinkBench implements Callable<Integer> {
 
-    private SinkBench() {}
+    @Option(names = "--events", defaultValue = "200000", description = "Events loaded into clean-events and written by each run (default: ${DEFAULT-VALUE}).")
+    int events;
 
-    public static void main(String[] args) throws Exception {
-        Map<String, String> opts = new HashMap<>();
-        for (String a : args) {
-            int eq = a.indexOf('=');
-            if (eq < 0) {
-                throw new IllegalArgumentException("options are key=value: " + a);
-            }
-            opts.put(a.substring(0, eq), a.substring(eq + 1));
-        }
-        int events = Integer.parseInt(opts.getOrDefault("events", "200000"));
-        int batch = Integer.parseInt(opts.getOrDefault("batch", "1000"));
-        int warmup = Integer.parseInt(opts.getOrDefault("warmup", Integer.toString(events / 10)));
-        int contacts = Integer.parseInt(opts.getOrDefault("contacts", "2000"));
-        int partitions = Integer.parseInt(opts.getOrDefault("partitions", "3"));
-        int rounds = Integer.parseInt(opts.getOrDefault("rounds", "3"));
-        int warmupRounds = Integer.parseInt(opts.getOrDefault("warmupRounds", "1"));
-        List<String> databases = List.of(opts.getOrDefault("databases", "sqlite,postgresql").split(","));
+    @Option(names = "--batch", defaultValue = "1000", description = "Rows per database transaction, for the sink and the baseline alike (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--warmup", description = "Rows at the start of every run left out of its rate (default: 10% of --events).")
+    Integer warmupRows;
+
+    @Option(names = "--contacts", defaultValue = "2000", description = "Contacts the events are spread over (default: ${DEFAULT-VALUE}).")
+    int contacts;
+
+    @Option(names = "--partitions", defaultValue = "3", description = "Partitions of clean-events (default: ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Option(names = "--databases", split = ",", defaultValue = "sqlite,postgresql", description = "Databases to run against (default: ${DEFAULT-VALUE}).")
+    List<String> databases;
+
+    @Option(names = "--rounds", defaultValue = "3", description = "Measured rounds per database (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(names = "--warmup-rounds", defaultValue = "1",
+            description = "Rounds per database run and printed but not counted: the JIT compiles the sink's code during the first (default: ${DEFAULT-VALUE}).")
+    int warmupRounds;
+
+    @Option(names = "--postgres", description = "PostgreSQL JDBC URL (default: SINK_TEST_POSTGRES_URL, else jdbc:postgresql://127.0.0.1:5432/test?user=postgres).")
+    String postgresUrl;
+
+    @Mixin
+    WorkDirectory.Options workDirectoryOptions;
+
+    @Override
+    public Integer call() throws Exception {
+        int warmup = warmupRows != null ? warmupRows : events / 10;
         String env = System.getenv("SINK_TEST_POSTGRES_URL");
-        String postgres = opts.getOrDefault("postgres", env != null && !env.isBlank() ? env : "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
+        String postgres = postgresUrl != null ? postgresUrl
+                : env != null && !env.isBlank() ? env : "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
 
         System.out.printf("sink benchmark: %d events (first %d not timed), batch %d, %d contacts x 5 event names, %d partitions,"
                 + " %d rounds after %d warm-up round(s) per database, JVM %s, %d cores%n", events, warmup, batch, contacts, partitions,
@@ -104,7 +124,7 @@ public final class SinkBench {
                 + " events + summaries upsert + COMMIT per batch, then the offset commit%n");
 
         List<String> table = new ArrayList<>();
-        try (WorkDirectory workDirectory = WorkDirectory.create("sink-bench-");
+        try (WorkDirectory workDirectory = workDirectoryOptions.create("sink-bench-");
              EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder(workDirectory.path().resolve("kafka")).build().start()) {
             Path dir = workDirectory.path();
             String bootstrap = broker.bootstrapServers();
@@ -168,6 +188,7 @@ public final class SinkBench {
                 + " reference: the sink's store alone, rows/s | its ratio |");
         System.out.println("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
         table.forEach(System.out::println);
+        return 0;
     }
 
     /**
@@ -403,7 +424,7 @@ public final class SinkBench {
             long end = System.nanoTime();
             Map<String, Long> cpuAtEnd = threadCpu();
             if (start == 0) {
-                throw new IllegalStateException("warm-up too large: lower warmup=");
+                throw new IllegalStateException("warm-up too large: lower --warmup");
             }
             double busy = writeLatency.totalTime(java.util.concurrent.TimeUnit.NANOSECONDS) - busyAtStart;
             // Near 1: the database is the limit. Well below 1: the Kafka side (fetch, decode) keeps it waiting.

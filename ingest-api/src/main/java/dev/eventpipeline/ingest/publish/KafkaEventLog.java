@@ -79,7 +79,7 @@ public final class KafkaEventLog implements EventLog {
         healthCheck.scheduleWithFixedDelay(this::probe, 0, 2, TimeUnit.SECONDS);
     }
 
-    static Map<String, Object> producerProperties(Map<String, Object> clientProperties, Duration deliveryTimeout,
+    public static Map<String, Object> producerProperties(Map<String, Object> clientProperties, Duration deliveryTimeout,
                                                   Duration maxBlock, Duration linger) {
         Map<String, Object> p = new HashMap<>(clientProperties);
         // A 2xx promises the record is on every in-sync replica: nothing less may be acknowledged.
