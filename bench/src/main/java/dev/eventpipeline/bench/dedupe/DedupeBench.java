@@ -481,8 +481,9 @@ public final class DedupeBench implements Callable<Integer> {
         }
 
         List<ProducerRecord<String, String>> records(String topic) {
+            // Keyed as ingest-api keys raw-events: by event id.
             return events.stream().map(e -> new ProducerRecord<>(topic, null, e.receivedAt().toEpochMilli(),
-                    EventKeys.definitionKey(e.workspaceId(), e.eventName()), Json.toString(e))).collect(Collectors.toList());
+                    EventKeys.rawEventKey(e), Json.toString(e))).collect(Collectors.toList());
         }
 
         int averageValueBytes() {
