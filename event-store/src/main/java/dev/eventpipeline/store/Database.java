@@ -1,6 +1,7 @@
 package dev.eventpipeline.store;
 
 import com.zaxxer.hikari.HikariConfig;
+import dev.eventpipeline.common.config.Redaction;
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -293,7 +294,8 @@ public final class Database implements AutoCloseable {
     }
 
     static String redact(String jdbcUrl) {
-        return jdbcUrl.replaceAll("(?i)(password=)[^&;]*", "$1[hidden]");
+        // The project's one rule for credentials in URLs: user:pass@, password=, sslpassword=, token=, ...
+        return Redaction.hideUrlCredentials(jdbcUrl);
     }
 
     @Override

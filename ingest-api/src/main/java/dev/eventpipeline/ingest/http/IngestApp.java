@@ -13,6 +13,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
+import dev.eventpipeline.ingest.IngestConfig;
+import org.apache.kafka.common.config.ConfigException;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
@@ -33,6 +35,8 @@ public final class IngestApp {
 
     private final HttpLimits limits;
     private final RequestMetrics requests;
+    private String host;
+    private int port;
     private volatile boolean draining;
     private Javalin javalin;
 
@@ -49,6 +53,8 @@ public final class IngestApp {
                                    EventLog log, RateLimiter rateLimiter, PrometheusMeterRegistry registry, Clock clock,
                                    BooleanSupplier ready) {
         IngestApp app = new IngestApp(limits, new RequestMetrics(registry));
+        app.host = host;
+        app.port = port;
         BooleanSupplier draining = () -> app.draining;
         Admission admission = new Admission(tokens, rateLimiter, limits, draining);
         StoredAnswers answers = new StoredAnswers(log, contacts);
@@ -124,9 +130,22 @@ public final class IngestApp {
         };
     }
 
-    /** Binds the port; returns once the server accepts connections. */
+    /**
+     * Binds the port; returns once the server accepts connections. A port another process holds is a
+     * setting to change, not a crash: it fails as a {@link ConfigException} naming {@code http.port}.
+     */
     public IngestApp start() {
-        javalin.start();
+        try {
+            javalin.start();
+        } catch (RuntimeException e) {
+            for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+                if (t instanceof java.net.BindException) {
+                    throw new ConfigException(IngestConfig.HTTP_PORT, String.valueOf(port),
+                            "cannot listen on " + host + ":" + port + " (" + t.getMessage() + "); another process may hold it");
+                }
+            }
+            throw e;
+        }
         // Javalin creates its connector after modifyServer runs, so the idle timeout is set here, before
         // any connection exists: a client that stops sending (or reading) is cut off after this long.
         for (var connector : javalin.jettyServer().server().getConnectors()) {

@@ -5,6 +5,9 @@ import dev.eventpipeline.ingest.api.ApiException;
 import dev.eventpipeline.ingest.publish.EventLog;
 import io.javalin.http.Context;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import dev.eventpipeline.common.ops.Readiness;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 
@@ -12,13 +15,13 @@ import java.util.function.BooleanSupplier;
 final class OpsEndpoints {
 
     private final EventLog log;
-    private final BooleanSupplier viewReady;
+    private final BooleanSupplier ready;
     private final BooleanSupplier draining;
     private final PrometheusMeterRegistry registry;
 
-    OpsEndpoints(EventLog log, BooleanSupplier viewReady, BooleanSupplier draining, PrometheusMeterRegistry registry) {
+    OpsEndpoints(EventLog log, BooleanSupplier ready, BooleanSupplier draining, PrometheusMeterRegistry registry) {
         this.log = log;
-        this.viewReady = viewReady;
+        this.ready = ready;
         this.draining = draining;
         this.registry = registry;
     }
@@ -27,19 +30,26 @@ final class OpsEndpoints {
         ctx.json(Map.of("status", "ok"));
     }
 
-    /** 200 only when Kafka answered recently and the contact view has caught up; a draining instance is 503. */
+    /**
+     * 200 only when Kafka answered recently and every other part is ready (the contact view; in the standalone
+     * launcher also the stream and the sink); a draining instance is 503. The 503 names what is not ready.
+     */
     void readyz(Context ctx) {
         if (draining.getAsBoolean()) {
             throw new ApiException(503, ApiError.of("service_unavailable", "This instance is shutting down."));
         }
         boolean kafka = log.isReachable();
-        boolean view = viewReady.getAsBoolean();
-        if (kafka && view) {
+        Readiness.Status parts = Readiness.check(ready);
+        if (kafka && parts.ready()) {
             ctx.json(Map.of("status", "ready"));
             return;
         }
-        String why = (kafka ? "" : "Kafka is not reachable. ") + (view ? "" : "The contact directory has not caught up with its topic.");
-        throw new ApiException(503, ApiError.of("service_unavailable", why.trim()));
+        List<String> waiting = new ArrayList<>();
+        if (!kafka) {
+            waiting.add("Kafka (not reachable)");
+        }
+        waiting.addAll(parts.ready() ? List.of() : parts.notReady().isEmpty() ? List.of("the contact directory") : parts.notReady());
+        throw new ApiException(503, ApiError.of("service_unavailable", "Not ready: " + String.join(", ", waiting) + "."));
     }
 
     void metrics(Context ctx) {
