@@ -13,6 +13,8 @@ import dev.eventpipeline.ingest.http.IngestApp;
 import dev.eventpipeline.ingest.publish.KafkaEventLog;
 import dev.eventpipeline.ingest.ratelimit.RateLimiter;
 import dev.eventpipeline.ingest.ratelimit.UsageSync;
+import dev.eventpipeline.store.Database;
+import dev.eventpipeline.store.EventQueries;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -42,6 +44,8 @@ public final class IngestService implements AutoCloseable {
     private final ContactTopicLoader loader;
     private final UsageSync rateLimitSync;
     private final IngestApp http;
+    /** The read-only pool of GET /events; closed after HTTP, so no read is cut off. */
+    private Database reads;
     private final java.time.Duration drainTimeout;
     private final JvmGcMetrics gcMetrics;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
@@ -86,6 +90,8 @@ public final class IngestService implements AutoCloseable {
                 config.produceLinger(), config.getInt(IngestConfig.MAX_IN_FLIGHT_REQUESTS), registry);
         ContactTopicLoader loader = null;
         UsageSync sync = null;
+        // Connects nothing yet (the sink may not have created the store): each read opens what it needs.
+        Database reads = Database.openForReads(config.readPool());
         try {
             log.warmUp(startup);
             loader = new ContactTopicLoader(client, config.topicPrefix(), directory, registry).start();
@@ -97,16 +103,20 @@ public final class IngestService implements AutoCloseable {
             RateLimiter rateLimiter = new RateLimiter(clock);
             sync = new UsageSync(rateLimiter, client, config.topicPrefix(), config.rateLimitSyncInterval(), registry).start();
             IngestApp http = IngestApp.create(config.httpHost(), config.httpPort(), HttpLimits.from(config), tokens, directory, log,
-                    rateLimiter, registry, clock, started::isCaughtUp).start();
+                    new EventQueries(reads), rateLimiter, registry, clock, started::isCaughtUp).start();
             LOG.info("ingest-api listening on {}:{} (contacts mode {})", config.httpHost(), http.port(),
                     config.getString(IngestConfig.CONTACTS_MODE));
             // In-flight writes wait at most produce.timeout for Kafka; a little more lets them answer.
-            return new IngestService(log, loader, sync, http, gc, config.produceTimeout().plusSeconds(2));
+            IngestService service = new IngestService(log, loader, sync, http, gc, config.produceTimeout().plusSeconds(2));
+            service.reads = reads;
+            return service;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            reads.close();
             closeQuietly(sync, loader, log);
             throw new IllegalStateException("interrupted while starting ingest-api", e);
         } catch (RuntimeException e) {
+            reads.close();
             closeQuietly(sync, loader, log);
             throw e;
         }
@@ -154,6 +164,7 @@ public final class IngestService implements AutoCloseable {
         }
         http.drain(drainTimeout);
         http.stop();
+        reads.close();
         rateLimitSync.close();
         loader.close();
         log.close();

@@ -1,5 +1,8 @@
 package dev.eventpipeline.ingest.bench;
 
+import dev.eventpipeline.store.Database;
+import dev.eventpipeline.store.EventQueries;
+import dev.eventpipeline.store.ReadPoolSettings;
 import dev.eventpipeline.common.records.Contact;
 import dev.eventpipeline.common.records.RawEvent;
 import dev.eventpipeline.common.topics.Topics;
@@ -134,7 +137,9 @@ public final class IngestThroughputBench {
         TokenRegistry tokens = new TokenRegistry(List.of(new ApiToken(TokenRegistry.digestHex(TOKEN), "dev", "dev",
                 Set.of(ApiToken.READ, ApiToken.WRITE), 1_000_000_000, null)));
         return IngestApp.create("127.0.0.1", 0, HttpLimits.defaults().withRateLimits(1_000_000_000, 1_000_000_000), tokens, contacts,
-                immediate, new RateLimiter(Clock.systemUTC()), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+                // POST only: the read pool (never opened, since nothing reads) is on a store that is not there.
+                immediate, new EventQueries(Database.openForReads(ReadPoolSettings.of("jdbc:sqlite:target/no-store/events.db"))),
+                new RateLimiter(Clock.systemUTC()), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
                 Clock.systemUTC(), () -> true).start();
     }
 
