@@ -1,27 +1,25 @@
 package dev.eventpipeline.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.eventpipeline.common.json.Json;
 import dev.eventpipeline.common.records.CleanEvent;
 import dev.eventpipeline.common.records.ContactRef;
 import dev.eventpipeline.ingest.support.Api;
+import dev.eventpipeline.ingest.support.IntercomJavaListing;
 import dev.eventpipeline.ingest.support.TestStore;
+import dev.eventpipeline.testing.ChildJvm;
 import dev.eventpipeline.testing.SharedKafka;
 import dev.eventpipeline.testing.TestDatabase;
 import dev.eventpipeline.testing.TestTopics;
-import io.intercom.api.Event;
-import io.intercom.api.EventCollection;
-import io.intercom.api.EventSummary;
-import io.intercom.api.EventSummaryCollection;
-import io.intercom.api.Intercom;
-import io.intercom.api.NotFoundException;
+import java.io.File;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -218,7 +216,11 @@ class EventListingIT {
         }
     }
 
-    /** Intercom's own legacy Java client lists, pages (following pages.next itself) and summarises. */
+    /**
+     * Intercom's own legacy Java client lists, pages (following pages.next itself) and summarises. It runs
+     * in a JVM of its own on the dependencies it declares (Jackson 2.9, copied to target/ by the build):
+     * on this module's Jackson 2.21 it cannot read any event list at all, Intercom's own included.
+     */
     @ParameterizedTest(name = "{0}")
     @MethodSource(KINDS)
     void the_official_java_client_lists_every_page_and_the_summary(TestDatabase.Kind kind) throws Exception {
@@ -228,41 +230,32 @@ class EventListingIT {
             ContactRef user = createUser(api, "java-client", "java-client@example.com");
             List<CleanEvent> written = events(user, 33, Instant.now().getEpochSecond() - 60, 60);
             store.write(written);
-            // No trailing slash: the client would request //events.
-            Intercom.setApiBaseURI(URI.create("http://127.0.0.1:" + service.port()));
-            Intercom.setToken(TOKEN);
 
-            Map<String, String> params = new HashMap<>(Map.of("type", "user", "user_id", "java-client", "per_page", "15"));
-            List<String> listed = new ArrayList<>();
-            EventCollection page = Event.list(params);
-            int pages = 1;
-            listed.addAll(page.getPage().stream().map(Event::getId).toList());
-            while (page.hasNextPage() && pages < 10) {
-                page = page.nextPage();
-                pages++;
-                listed.addAll(page.getPage().stream().map(Event::getId).toList());
+            Path classpath = Path.of("target", "intercom-java-2.8.2");
+            assertThat(classpath.resolve("intercom-java-2.8.2.jar")).as("copied by the build before failsafe runs").exists();
+            Path log = Path.of("target", "intercom-java-listing-" + kind + ".log");
+            Files.deleteIfExists(log);
+            try (ChildJvm client = ChildJvm.start(List.of("-cp", classpath.resolve("*") + File.pathSeparator + Path.of("target", "test-classes")),
+                    List.of(IntercomJavaListing.class.getName(), "http://127.0.0.1:" + service.port(), TOKEN, "java-client",
+                            "java-client@example.com", "15"), log)) {
+                assertThat(client.awaitExit(Duration.ofSeconds(120))).as(client.tail()).isZero();
+                Map<String, String> out = new HashMap<>();
+                client.output().lines().filter(l -> l.matches("[A-Z]+ .*|DONE"))
+                        .forEach(l -> out.put(l.split(" ", 2)[0], l.contains(" ") ? l.split(" ", 2)[1] : ""));
+                assertThat(out).as(client.tail()).containsKey("DONE");
+
+                assertThat(out.get("LIST").split(",")).containsExactlyElementsOf(written.stream().sorted(NEWEST_FIRST).map(CleanEvent::id).toList());
+                assertThat(out.get("PAGES")).isEqualTo("3");
+                assertThat(out.get("NEWEST")).isEqualTo("viewed-page-0 java-client java-client@example.com " + user.id() + " 0");
+                Map<String, List<CleanEvent>> byName = written.stream().collect(Collectors.groupingBy(CleanEvent::eventName));
+                String expectedSummary = byName.keySet().stream().sorted().map(name -> {
+                    List<CleanEvent> of = byName.get(name);
+                    return name + "=" + of.size() + "@" + of.stream().mapToLong(CleanEvent::createdAt).min().orElseThrow() + ".."
+                            + of.stream().mapToLong(CleanEvent::createdAt).max().orElseThrow();
+                }).collect(Collectors.joining(","));
+                assertThat(out.get("SUMMARY")).isEqualTo(user.id() + " " + expectedSummary);
+                assertThat(out.get("NOTFOUND")).isEqualTo("not_found User Not Found");
             }
-            assertThat(pages).isEqualTo(3);
-            assertThat(listed).isEqualTo(written.stream().sorted(NEWEST_FIRST).map(CleanEvent::id).toList());
-            Event newest = Event.list(new HashMap<>(Map.of("type", "user", "intercom_user_id", user.id(), "per_page", "1"))).getPage().get(0);
-            assertThat(newest.getEventName()).isEqualTo("viewed-page-0");
-            assertThat(newest.getUserID()).isEqualTo("java-client");
-            assertThat(newest.getIntercomUserID()).isEqualTo(user.id());
-            assertThat(((Number) newest.getMetadata().get("n")).intValue()).isZero();
-
-            EventSummaryCollection summary = Event.listSummary(new HashMap<>(Map.of("type", "user", "email", "java-client@example.com")));
-            assertThat(summary.getIntercomUserID()).isEqualTo(user.id());
-            Map<String, Long> counts = written.stream().collect(Collectors.groupingBy(CleanEvent::eventName, Collectors.counting()));
-            assertThat(summary.getEventSummaries()).extracting(EventSummary::getName).containsExactlyElementsOf(counts.keySet().stream().sorted().toList());
-            for (EventSummary s : summary.getEventSummaries()) {
-                assertThat((long) s.getCount()).isEqualTo(counts.get(s.getName()));
-                // The client parses first/last with "yyyy-MM-dd'T'HH:mm:ss.SSSX": milliseconds are required.
-                assertThat(s.getLastOccurredAt().toInstant().getEpochSecond())
-                        .isEqualTo(written.stream().filter(e -> e.eventName().equals(s.getName())).mapToLong(CleanEvent::createdAt).max().orElseThrow());
-            }
-
-            assertThatThrownBy(() -> Event.list(new HashMap<>(Map.of("type", "user", "user_id", "nobody"))))
-                    .isInstanceOfSatisfying(NotFoundException.class, e -> assertThat(e.getFirstError().getMessage()).isEqualTo("User Not Found"));
         }
     }
 }
