@@ -90,6 +90,8 @@ final class StandalonePipeline implements AutoCloseable {
         ingestProps.put("http.host", options.httpHost());
         ingestProps.put("http.port", options.httpPort());
         ingestProps.put("auth.dev.token", token);
+        // GET /events reads what the sink wrote, through its own read-only pool: one port serves POST and GET.
+        ingestProps.put("store.jdbc.url", options.effectiveJdbcUrl());
         Path tokens = options.dataDir().resolve(TokenCreate.FILE);
         if (Files.exists(tokens)) {
             // Tokens made with 'event-pipeline.jar token create' (digests only), read at start-up.
