@@ -8,7 +8,9 @@ const dir = path.join(process.env.CLIENT_DIR, "node_modules", "intercom-client")
 const { IntercomClient } = require(dir);
 const version = require(path.join(dir, "package.json")).version;
 
-const client = new IntercomClient({ token: process.env.TOKEN, baseUrl: process.env.BASE_URL });
+// 6.0.0 knows only `environment` (a custom URL is allowed there); later versions prefer `baseUrl`. Both are
+// public options; giving both points every version at us.
+const client = new IntercomClient({ token: process.env.TOKEN, baseUrl: process.env.BASE_URL, environment: process.env.BASE_URL });
 // No retries: a wrong status must show as itself, not as three attempts.
 const once = { maxRetries: 0 };
 

@@ -54,8 +54,9 @@ class StandaloneNodeClientIT {
 
     private final HttpClient http = HttpClient.newHttpClient();
 
+    // Static: JUnit injects a @TempDir field of a per-class instance only after @BeforeAll has run.
     @TempDir
-    Path dataDir;
+    static Path dataDir;
 
     private ChildJvm pipeline;
     private String api;
