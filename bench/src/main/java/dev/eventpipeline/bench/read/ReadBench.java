@@ -103,7 +103,17 @@ public final class ReadBench implements java.util.concurrent.Callable<Integer> {
         System.exit(new CommandLine(new ReadBench()).execute(args));
     }
 
-    record Round(double rps, double p99Millis, long requests, long failures) {}
+    /** One measured round; {@code cpuMicrosPerRequest} is this JVM's CPU time per request (wrk's own is not in it). */
+    record Round(double rps, double p99Millis, long requests, long failures, double cpuMicrosPerRequest) {
+
+        Round withCpu(long cpuNanos) {
+            return new Round(rps, p99Millis, requests, failures, requests == 0 ? Double.NaN : cpuNanos / 1e3 / requests);
+        }
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -171,12 +181,18 @@ public final class ReadBench implements java.util.concurrent.Callable<Integer> {
                 List<Round> baseline = new ArrayList<>();
                 List<Round> candidate = new ArrayList<>();
                 for (int r = 1; r <= rounds; r++) {
+                    long cpu0 = processCpuNanos();
                     Round b = direct(direct, contactIds, seconds);
+                    long cpu1 = processCpuNanos();
                     Round c = wrk(script, app.port(), seconds);
+                    long cpu2 = processCpuNanos();
+                    b = b.withCpu(cpu1 - cpu0);
+                    c = c.withCpu(cpu2 - cpu1);
                     baseline.add(b);
                     candidate.add(c);
-                    System.out.printf(Locale.ROOT, "%s round %d: direct JDBC %,.0f reads/s (p99 %.2f ms) | GET /events %,.0f req/s (p99 %.2f ms, %d non-2xx)%n",
-                            database, r, b.rps, b.p99Millis, c.rps, c.p99Millis, c.failures);
+                    System.out.printf(Locale.ROOT, "%s round %d: direct JDBC %,.0f reads/s (p99 %.2f ms, %.0f us CPU each) | GET /events %,.0f req/s"
+                                    + " (p99 %.2f ms, %.0f us CPU each in this JVM, wrk's not included; %d non-2xx)%n",
+                            database, r, b.rps, b.p99Millis, b.cpuMicrosPerRequest, c.rps, c.p99Millis, c.cpuMicrosPerRequest, c.failures);
                 }
                 double directRps = median(baseline.stream().map(Round::rps).toList());
                 double httpRps = median(candidate.stream().map(Round::rps).toList());
@@ -273,7 +289,7 @@ public final class ReadBench implements java.util.concurrent.Callable<Integer> {
         }
         Arrays.sort(all);
         double p99 = total == 0 ? Double.NaN : all[(int) Math.min(total - 1, Math.ceil(total * 0.99) - 1)] / 1e6;
-        return new Round(total / elapsed, p99, total, Arrays.stream(failures).sum());
+        return new Round(total / elapsed, p99, total, Arrays.stream(failures).sum(), Double.NaN);
     }
 
     /** Each request names a random contact, as the baseline's reads do. */
@@ -310,7 +326,7 @@ public final class ReadBench implements java.util.concurrent.Callable<Integer> {
             default -> p99Value;
         };
         return new Round(Double.parseDouble(rps.group(1)), millis, Long.parseLong(requests.group(1)),
-                non2xx.find() ? Long.parseLong(non2xx.group(1)) : 0);
+                non2xx.find() ? Long.parseLong(non2xx.group(1)) : 0, Double.NaN);
     }
 
     private static double median(List<Double> values) {
