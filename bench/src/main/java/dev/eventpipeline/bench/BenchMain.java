@@ -4,6 +4,7 @@ import dev.eventpipeline.bench.dedupe.DedupeBench;
 import dev.eventpipeline.bench.dedupe.ScalingBench;
 import dev.eventpipeline.bench.ingest.ContactViewFootprint;
 import dev.eventpipeline.bench.pipeline.PipelineBench;
+import dev.eventpipeline.bench.read.ReadBench;
 import dev.eventpipeline.bench.sink.SinkBench;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks of the event pipeline, each against a baseline measured in the same run.",
-        subcommands = {PipelineBench.class, DedupeBench.class, ScalingBench.class, SinkBench.class, ContactViewFootprint.class})
+        subcommands = {PipelineBench.class, DedupeBench.class, ScalingBench.class, ReadBench.class, SinkBench.class, ContactViewFootprint.class})
 public final class BenchMain implements Runnable {
 
     public static void main(String[] args) {

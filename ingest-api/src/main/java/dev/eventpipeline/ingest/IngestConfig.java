@@ -2,6 +2,7 @@ package dev.eventpipeline.ingest;
 
 import dev.eventpipeline.common.config.Durations;
 import dev.eventpipeline.common.config.KafkaSettings;
+import dev.eventpipeline.store.ReadPoolSettings;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
@@ -171,5 +172,16 @@ public final class IngestConfig extends AbstractConfig {
 
     public Duration startupTimeout() {
         return KafkaSettings.startupTimeout(this);
+    }
+
+    // GET /events reads the sink's store: the read pool's store.* keys are event-store's, declared there
+    // once and added to this service's definition here (a static block runs after DEF is assigned).
+    static {
+        ReadPoolSettings.define(DEF);
+    }
+
+    /** The read-only pool of GET /events ({@code store.*}). */
+    public ReadPoolSettings readPool() {
+        return ReadPoolSettings.from(this);
     }
 }

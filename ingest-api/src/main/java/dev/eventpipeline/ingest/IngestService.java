@@ -16,6 +16,8 @@ import dev.eventpipeline.ingest.http.IngestApp;
 import dev.eventpipeline.ingest.publish.KafkaEventLog;
 import dev.eventpipeline.ingest.ratelimit.RateLimiter;
 import dev.eventpipeline.ingest.ratelimit.UsageSync;
+import dev.eventpipeline.store.Database;
+import dev.eventpipeline.store.EventQueries;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
@@ -41,18 +43,21 @@ public final class IngestService implements AutoCloseable {
     private final ContactTopicLoader loader;
     private final UsageSync rateLimitSync;
     private final IngestApp http;
+    /** The read-only pool of GET /events; closed after HTTP, so no read is cut off. */
+    private final Database reads;
     private final java.time.Duration drainTimeout;
     private final Readiness ready;
     private final JvmMeters jvmMeters;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private IngestService(KafkaEventLog log, ContactTopicLoader loader, UsageSync rateLimitSync, IngestApp http, Readiness ready,
-                          JvmMeters jvmMeters, Duration drainTimeout) {
+    private IngestService(KafkaEventLog log, ContactTopicLoader loader, UsageSync rateLimitSync, IngestApp http, Database reads,
+                          Readiness ready, JvmMeters jvmMeters, Duration drainTimeout) {
         this.drainTimeout = drainTimeout;
         this.log = log;
         this.loader = loader;
         this.rateLimitSync = rateLimitSync;
         this.http = http;
+        this.reads = reads;
         this.ready = ready;
         this.jvmMeters = jvmMeters;
     }
@@ -101,6 +106,8 @@ public final class IngestService implements AutoCloseable {
                 config.produceLinger(), config.getInt(IngestConfig.MAX_IN_FLIGHT_REQUESTS), registry);
         ContactTopicLoader loader = null;
         UsageSync sync = null;
+        // Connects nothing yet (the sink may not have created the store): each read opens what it needs.
+        Database reads = Database.openForReads(config.readPool());
         try {
             log.warmUp(startup);
             loader = new ContactTopicLoader(client, config.topicPrefix(), directory, registry).start();
@@ -114,16 +121,18 @@ public final class IngestService implements AutoCloseable {
             // launcher's other services. A Readiness names the parts that are not ready.
             Readiness ready = new Readiness().with("contact directory", loader::isCaughtUp).with(others);
             IngestApp http = IngestApp.create(config.httpHost(), config.httpPort(), HttpLimits.from(config), tokens, directory, log,
-                    rateLimiter, registry, clock, ready).start();
+                    new EventQueries(reads), rateLimiter, registry, clock, ready).start();
             LOG.info("ingest-api listening on {}:{} (contacts mode {})", config.httpHost(), http.port(),
                     config.getString(IngestConfig.CONTACTS_MODE));
             // In-flight writes wait at most produce.timeout for Kafka; a little more lets them answer.
-            return new IngestService(log, loader, sync, http, ready, jvmMeters, config.produceTimeout().plusSeconds(2));
+            return new IngestService(log, loader, sync, http, reads, ready, jvmMeters, config.produceTimeout().plusSeconds(2));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            reads.close();
             closeQuietly(sync, loader, log);
             throw new IllegalStateException("interrupted while starting ingest-api", e);
         } catch (RuntimeException e) {
+            reads.close();
             closeQuietly(sync, loader, log);
             throw e;
         }
@@ -174,6 +183,7 @@ public final class IngestService implements AutoCloseable {
         }
         http.drain(drainTimeout);
         http.stop();
+        reads.close();
         rateLimitSync.close();
         loader.close();
         log.close();

@@ -8,6 +8,7 @@ import dev.eventpipeline.common.ops.ManagementServer;
 import dev.eventpipeline.dedupe.DedupeConfig;
 import dev.eventpipeline.ingest.IngestConfig;
 import dev.eventpipeline.sink.SinkConfig;
+import dev.eventpipeline.store.ReadPoolSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -54,6 +55,12 @@ record StandaloneSettings(Path dataDir, IngestConfig ingest, DedupeConfig dedupe
         Map<String, Map<String, Object>> routed = router.route(sources);
 
         Map<String, Object> ingest = routed.get(INGEST);
+        // GET /events reads what the sink writes, through its own read-only pool: one port serves POST and GET.
+        // The sink's database unless the read side is aimed elsewhere (ingest.store.* or store.*).
+        Map<String, Object> sink = routed.get(SINK);
+        copyIfAbsent(sink, SinkConfig.JDBC_URL, ingest, ReadPoolSettings.JDBC_URL);
+        copyIfAbsent(sink, SinkConfig.JDBC_USER, ingest, ReadPoolSettings.JDBC_USER);
+        copyIfAbsent(sink, SinkConfig.JDBC_PASSWORD, ingest, ReadPoolSettings.JDBC_PASSWORD);
         Object given = ingest.get(IngestConfig.AUTH_DEV_TOKEN);
         String token = DevToken.resolve(dataDir, given == null ? null : given.toString());
         ingest.put(IngestConfig.AUTH_DEV_TOKEN, token);
@@ -111,6 +118,13 @@ record StandaloneSettings(Path dataDir, IngestConfig ingest, DedupeConfig dedupe
         option(settings, "--sink-jdbc-url", SinkConfig.JDBC_URL, cli.sinkJdbcUrl);
         option(settings, "--topic-partitions", KafkaSettings.TOPIC_PARTITIONS, cli.topicPartitions);
         return settings;
+    }
+
+    private static void copyIfAbsent(Map<String, Object> from, String fromKey, Map<String, Object> to, String toKey) {
+        Object value = from.get(fromKey);
+        if (value != null) {
+            to.putIfAbsent(toKey, value);
+        }
     }
 
     private static void option(Map<String, String> settings, String option, String key, Object value) {

@@ -3,6 +3,7 @@ package dev.eventpipeline.standalone;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.eventpipeline.common.json.Json;
 import dev.eventpipeline.common.records.CleanEvent;
 import dev.eventpipeline.common.records.EventKeys;
@@ -22,6 +23,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -64,8 +66,13 @@ class StandaloneIT {
         long createdAt = 1_700_000_000L;
         String first = event("signed-up", "u-1", createdAt);
         String second = event("signed-up", "u-2", createdAt);
+        // Recent (GET /events lists the last 90 days only), with a number whose digits must survive every hop.
+        long measuredAt = Instant.now().getEpochSecond() - 60;
+        String measured = "{\"event_name\":\"measured\",\"created_at\":" + measuredAt + ",\"user_id\":\"u-1\","
+                + "\"metadata\":{\"load\":3.670,\"plan\":\"pro\"}}";
         Set<String> expectedIds = new HashSet<>();
         String acmeToken = createToken("acme");
+        String u1 = null;
 
         try (ChildJvm pipeline = startPipeline("first-start.log", "--set", "rate.limit.app.per.minute=600000")) {
             Matcher ready = awaitReady(pipeline);
@@ -76,7 +83,12 @@ class StandaloneIT {
             for (String userId : List.of("u-1", "u-2")) {
                 String contactId = createContact(api, userId);
                 expectedIds.add(EventKeys.eventId("dev", contactId, "signed-up", createdAt));
+                if (userId.equals("u-1")) {
+                    u1 = contactId;
+                }
             }
+            String measuredId = EventKeys.eventId("dev", u1, "measured", measuredAt);
+            expectedIds.add(measuredId);
             // A token made with 'token create' before the start is read from the data directory, for its own workspace.
             HttpResponse<String> acmeContact = send(api + "/contacts", "{\"external_id\":\"a-1\"}", acmeToken);
             assertThat(acmeContact.statusCode()).as(acmeContact.body()).isEqualTo(200);
@@ -88,6 +100,7 @@ class StandaloneIT {
             assertThat(accepted.headers().firstValue("X-RateLimit-Limit")).contains("100000");
             assertThat(post(api, first)).isEqualTo(202);
             assertThat(post(api, second)).isEqualTo(202);
+            assertThat(post(api, measured)).isEqualTo(202);
 
             // The duplicate has been judged once it is on duplicate-events; only then is "exactly two clean" meaningful.
             TopicReader.readUntil(kafka, Topics.DUPLICATE_EVENTS.name(""), new StringDeserializer(), new ByteArrayDeserializer(),
@@ -109,6 +122,17 @@ class StandaloneIT {
             assertThat(families).allSatisfy(name -> assertThat(name).matches("(ingest|dedupe|sink|kafka|jvm|process|system)_.+"));
             HttpResponse<String> readyz = get(api + "/readyz");
             assertThat(readyz.statusCode()).as(readyz.body()).isEqualTo(200);
+            // Read back through GET /events on the same port, once the sink has the events: only the recent one is
+            // within the 90 days, with its metadata exactly as sent (3.670, not 3.67: no hop went through a double).
+            HttpResponse<String> list = get(api + "/events?type=user&user_id=u-1");
+            assertThat(list.statusCode()).as(list.body()).isEqualTo(200);
+            assertThat(list.body()).isEqualTo("{\"type\":\"event.list\",\"events\":[{\"type\":\"event\",\"id\":\"" + measuredId + "\","
+                    + "\"event_name\":\"measured\",\"created_at\":" + measuredAt + ",\"user_id\":\"u-1\",\"email\":null,"
+                    + "\"intercom_user_id\":\"" + u1 + "\",\"metadata\":{\"load\":3.670,\"plan\":\"pro\"}}],\"pages\":{\"next\":null}}");
+            // The summary spans every stored event of the contact, the 2023 one included.
+            JsonNode summary = Json.mapper().readTree(get(api + "/events?type=user&user_id=u-1&summary=true").body());
+            assertThat(summary.get("events")).extracting(e -> e.get("name").asText() + "=" + e.get("count").asInt())
+                    .containsExactly("measured=1", "signed-up=1");
 
             // SIGTERM: the shutdown hook closes HTTP, stream, sink, broker in that order; 143 = 128 + SIGTERM.
             assertThat(pipeline.stop(Duration.ofSeconds(60))).isEqualTo(143);
@@ -121,6 +145,7 @@ class StandaloneIT {
             String kafka = ready.group(2);
             assertThat(cleanEventIds(kafka)).containsExactlyInAnyOrderElementsOf(expectedIds);
             assertThat(storedIds()).containsExactlyInAnyOrderElementsOf(expectedIds);
+            assertThat(get(api + "/events?type=user&user_id=u-1").body()).as("read after the restart").contains("\"load\":3.670");
 
             // The de-duplication state survived too: a third copy of the first event is a duplicate.
             assertThat(post(api, first)).isEqualTo(202);
@@ -226,6 +251,11 @@ class StandaloneIT {
             assertThat(command.awaitExit(Duration.ofSeconds(60))).as(command.tail()).isZero();
             return command.awaitLine("ep_", Duration.ofSeconds(1)).trim();
         }
+    }
+
+    private HttpResponse<String> get(String url) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + TOKEN).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> send(String url, String body) throws Exception {

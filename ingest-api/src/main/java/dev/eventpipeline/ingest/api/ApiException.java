@@ -99,6 +99,12 @@ public final class ApiException extends RuntimeException {
                 Map.of("Retry-After", Integer.toString(retryAfterSeconds)));
     }
 
+    /** A read ({@code GET /events}) the event store cannot answer now: not created yet, unreachable, or too slow. */
+    public static ApiException storeUnavailable(int retryAfterSeconds) {
+        return new ApiException(503, List.of(ApiError.of("service_unavailable", "The event store cannot be read right now; retry later")),
+                Map.of("Retry-After", Integer.toString(retryAfterSeconds)));
+    }
+
     public static ApiException serverError() {
         return new ApiException(500, ApiError.of("server_error", "Internal server error"));
     }

@@ -31,30 +31,19 @@ public final class ContactDirectory implements ContactResolver {
 
     @Override
     public Resolution resolve(String workspaceId, EventRequest request) {
-        WorkspaceContacts ws = workspaces.get(workspaceId);
-        if (ws != null) {
-            // http-api.md: id, then user_id, then email (users only); the first that names a contact wins.
-            if (request.id() != null) {
-                Contact c = ws.byId(request.id());
-                if (c != null) {
-                    return new Resolution(ref(c), null);
-                }
-            }
-            if (request.userId() != null) {
-                Contact c = ws.userByExternalId(request.userId());
-                if (c != null) {
-                    return new Resolution(ref(c), null);
-                }
-            }
-            if (request.email() != null) {
-                List<Contact> users = ws.usersByEmail(request.email());
-                if (users.size() == 1) {
-                    return new Resolution(ref(users.get(0)), null);
-                }
-                if (users.size() > 1) {
-                    throw ApiException.ambiguousEmail(request.email());
-                }
-            }
+        // http-api.md: id, then user_id, then email (users only); the first that names a contact wins.
+        Optional<Contact> found = Optional.empty();
+        if (request.id() != null) {
+            found = byId(workspaceId, request.id());
+        }
+        if (found.isEmpty() && request.userId() != null) {
+            found = userByExternalId(workspaceId, request.userId());
+        }
+        if (found.isEmpty() && request.email() != null) {
+            found = userByEmail(workspaceId, request.email());
+        }
+        if (found.isPresent()) {
+            return new Resolution(ref(found.get()), null);
         }
         if (trustMode && (request.userId() != null || request.email() != null)) {
             Contact created = trustedUser(workspaceId, request);
@@ -75,9 +64,29 @@ public final class ContactDirectory implements ContactResolver {
         return new ContactRef(c.id(), c.role(), c.externalId(), c.email());
     }
 
+    /** The contact (a user or a lead) with this id: what an event's {@code id} and GET /events' {@code intercom_user_id} name. */
     public Optional<Contact> byId(String workspaceId, String id) {
         WorkspaceContacts ws = workspaces.get(workspaceId);
         return Optional.ofNullable(ws == null ? null : ws.byId(id));
+    }
+
+    /** The user with this {@code external_id} (what {@code user_id} names); never a lead, never created here. */
+    public Optional<Contact> userByExternalId(String workspaceId, String externalId) {
+        WorkspaceContacts ws = workspaces.get(workspaceId);
+        return Optional.ofNullable(ws == null ? null : ws.userByExternalId(externalId));
+    }
+
+    /**
+     * The one user with this email (case-insensitive); never a lead, never created here. Several users
+     * with it: {@code 409} (http-api.md), because picking one would record or list another person's events.
+     */
+    public Optional<Contact> userByEmail(String workspaceId, String email) {
+        WorkspaceContacts ws = workspaces.get(workspaceId);
+        List<Contact> users = ws == null ? List.of() : ws.usersByEmail(email);
+        if (users.size() > 1) {
+            throw ApiException.ambiguousEmail(email);
+        }
+        return users.isEmpty() ? Optional.empty() : Optional.of(users.get(0));
     }
 
     /** Applies a record of the {@code contacts} topic, or one of our own acknowledged writes. Idempotent. */

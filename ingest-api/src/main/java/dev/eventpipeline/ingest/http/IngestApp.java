@@ -5,6 +5,7 @@ import dev.eventpipeline.ingest.auth.TokenRegistry;
 import dev.eventpipeline.ingest.contacts.ContactDirectory;
 import dev.eventpipeline.ingest.publish.EventLog;
 import dev.eventpipeline.ingest.ratelimit.RateLimiter;
+import dev.eventpipeline.store.EventQueries;
 import io.javalin.Javalin;
 import io.javalin.http.Handler;
 import io.javalin.http.HttpResponseException;
@@ -48,11 +49,12 @@ public final class IngestApp {
 
     /**
      * A configured, not yet started Javalin app. {@code ready} is what {@code /readyz} answers besides
-     * Kafka reachability (the contact view restored).
+     * Kafka reachability (the contact view restored). {@code events} reads the sink's store for
+     * {@code GET /events}, through a pool of {@code Database.openForReads}.
      */
     public static IngestApp create(String host, int port, HttpLimits limits, TokenRegistry tokens, ContactDirectory contacts,
-                                   EventLog log, RateLimiter rateLimiter, PrometheusMeterRegistry registry, Clock clock,
-                                   BooleanSupplier ready) {
+                                   EventLog log, EventQueries events, RateLimiter rateLimiter, PrometheusMeterRegistry registry,
+                                   Clock clock, BooleanSupplier ready) {
         IngestApp app = new IngestApp(limits, new RequestMetrics(registry));
         app.host = host;
         app.port = port;
@@ -69,6 +71,7 @@ public final class IngestApp {
         PostEventHandler postEvent = new PostEventHandler(admission, limits.eventBodyBytes(), contacts, log, answers, clock, accepted);
         PostBulkEventsHandler postBulk = new PostBulkEventsHandler(admission, limits, contacts, log, answers, clock, accepted, bulkDuplicates);
         ContactHandlers contactHandlers = new ContactHandlers(admission, limits.eventBodyBytes(), contacts, log, answers, clock);
+        ListEventsHandler listEvents = new ListEventsHandler(admission, contacts, events, clock, registry);
         OpsEndpoints ops = new OpsEndpoints(log, ready, draining, registry);
 
         app.javalin = Javalin.create(config -> {
@@ -109,6 +112,7 @@ public final class IngestApp {
             config.routes.get("/readyz", route("/readyz", ops::readyz));
             config.routes.get("/metrics", route("/metrics", ops::metrics));
             config.routes.post("/events", route("/events", postEvent));
+            config.routes.get("/events", route("/events", listEvents));
             config.routes.post("/bulk/events", route("/bulk/events", postBulk));
             config.routes.post("/contacts", route("/contacts", contactHandlers::create));
             config.routes.get("/contacts/{id}", route("/contacts/{id}", contactHandlers::get));
