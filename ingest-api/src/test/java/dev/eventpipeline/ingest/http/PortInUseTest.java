@@ -6,6 +6,9 @@ import dev.eventpipeline.ingest.auth.TokenRegistry;
 import dev.eventpipeline.ingest.contacts.ContactDirectory;
 import dev.eventpipeline.ingest.ratelimit.RateLimiter;
 import dev.eventpipeline.ingest.support.InMemoryEventLog;
+import dev.eventpipeline.store.Database;
+import dev.eventpipeline.store.EventQueries;
+import dev.eventpipeline.store.ReadPoolSettings;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetAddress;
@@ -20,9 +23,10 @@ class PortInUseTest {
 
     @Test
     void starting_on_a_port_in_use_fails_with_a_config_error_naming_http_port() throws Exception {
-        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
+             Database reads = Database.openForReads(ReadPoolSettings.of("jdbc:sqlite:" + System.getProperty("java.io.tmpdir") + "/no-store/events.db"))) {
             IngestApp app = IngestApp.create("127.0.0.1", taken.getLocalPort(), HttpLimits.defaults(), new TokenRegistry(List.of()),
-                    new ContactDirectory(false, Clock.systemUTC()), new InMemoryEventLog(), new RateLimiter(Clock.systemUTC()),
+                    new ContactDirectory(false, Clock.systemUTC()), new InMemoryEventLog(), new EventQueries(reads), new RateLimiter(Clock.systemUTC()),
                     new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Clock.systemUTC(), () -> true);
             assertThatThrownBy(app::start).isInstanceOf(ConfigException.class)
                     .hasMessageContaining("http.port").hasMessageContaining(Integer.toString(taken.getLocalPort()));
