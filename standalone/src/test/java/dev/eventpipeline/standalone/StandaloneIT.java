@@ -219,10 +219,6 @@ class StandaloneIT {
         return ChildJvm.start(List.of("-Xmx1g"), args, dataDir.resolveSibling(dataDir.getFileName() + "-" + logName));
     }
 
-    private HttpResponse<String> get(String url) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
-    }
-
     private static Matcher awaitReady(ChildJvm pipeline) {
         String line = pipeline.awaitLine("READY ", START);
         Matcher m = READY.matcher(line);
@@ -253,6 +249,7 @@ class StandaloneIT {
         }
     }
 
+    /** A GET with the dev token (the operational endpoints ignore it). */
     private HttpResponse<String> get(String url) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + TOKEN).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
