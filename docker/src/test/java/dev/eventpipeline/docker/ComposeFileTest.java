@@ -48,6 +48,8 @@ class ComposeFileTest {
     private static final String PROXY = "api";
     private static final List<String> BROKERS = List.of("kafka-1", "kafka-2", "kafka-3");
     private static final String DEV_TOKEN = "compose-dev-token";
+    private static final String PROMETHEUS = "prometheus";
+    private static final String GRAFANA = "grafana";
 
     private static JsonNode services;
     /** docker/nginx.conf without its comments. */
@@ -61,11 +63,11 @@ class ComposeFileTest {
     }
 
     @Test
-    void names_three_brokers_postgres_nginx_and_the_services_with_two_api_and_two_stream_instances() {
+    void names_three_brokers_postgres_nginx_two_api_and_two_stream_instances_the_sink_prometheus_and_grafana() {
         Set<String> names = new TreeSet<>();
         services.fieldNames().forEachRemaining(names::add);
         assertThat(names).containsExactlyInAnyOrder("kafka-1", "kafka-2", "kafka-3", "postgres", PROXY,
-                "ingest-api-1", "ingest-api-2", "dedupe-stream-1", "dedupe-stream-2", "event-sink");
+                "ingest-api-1", "ingest-api-2", "dedupe-stream-1", "dedupe-stream-2", "event-sink", "prometheus", "grafana");
     }
 
     @Test
@@ -238,6 +240,123 @@ class ComposeFileTest {
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.exitValue()).as(output).isZero();
+    }
+
+    @Test
+    void prometheus_and_grafana_run_pinned_official_images() {
+        // The official images (no registry host, the vendors' own namespaces), at an exact release: "latest" or a
+        // bare major would change the dashboard's behaviour under a rebuild.
+        assertThat(services.get(PROMETHEUS).get("image").asText()).matches("prom/prometheus:v\\d+\\.\\d+\\.\\d+");
+        assertThat(services.get(GRAFANA).get("image").asText()).matches("grafana/grafana:\\d+\\.\\d+\\.\\d+");
+    }
+
+    @Test
+    void prometheus_scrapes_every_service_instance_at_the_port_its_metrics_listen_on_and_nothing_else() throws IOException {
+        // Expected from the compose file: every service built from a module's jar is scraped, in a job named after
+        // the module, at the container port its /metrics is served on (ingest-api: the API port; the others: management).
+        Map<String, Set<String>> expected = new HashMap<>();
+        services.fields().forEachRemaining(s -> {
+            if (s.getValue().has("build")) {
+                String module = module(s.getKey());
+                String port = environment(s.getKey()).get(module.equals("ingest-api") ? "HTTP_PORT" : "MANAGEMENT_PORT");
+                expected.computeIfAbsent(module, m -> new TreeSet<>()).add(s.getKey() + ":" + port);
+            }
+        });
+        Map<String, Set<String>> scraped = new HashMap<>();
+        for (JsonNode job : prometheusConfig().get("scrape_configs")) {
+            assertThat(job.path("metrics_path").asText("/metrics")).as("path of %s", job.get("job_name")).isEqualTo("/metrics");
+            Set<String> targets = scraped.computeIfAbsent(job.get("job_name").asText(), j -> new TreeSet<>());
+            job.get("static_configs").forEach(c -> c.get("targets").forEach(t -> targets.add(t.asText())));
+        }
+        assertThat(scraped).isEqualTo(expected);
+    }
+
+    @Test
+    void prometheus_and_grafana_publish_9090_and_3000_and_mount_files_that_exist() {
+        assertThat(services.get(PROMETHEUS).get("ports").get(0).asText()).isEqualTo("9090:9090");
+        assertThat(services.get(GRAFANA).get("ports").get(0).asText()).isEqualTo("3000:3000");
+        // The images' own commands are kept: they read these paths (Prometheus's --config.file, Grafana's provisioning).
+        assertThat(services.get(PROMETHEUS).has("command")).isFalse();
+        assertThat(services.get(GRAFANA).has("command")).isFalse();
+        assertThat(mounts(PROMETHEUS)).containsEntry("/etc/prometheus/prometheus.yml", DOCKER.resolve("monitoring/prometheus.yml"));
+        assertThat(mounts(GRAFANA)).containsKeys("/etc/grafana/provisioning/datasources", "/etc/grafana/provisioning/dashboards");
+        for (String service : List.of(PROMETHEUS, GRAFANA)) {
+            assertThat(mounts(service).values()).allSatisfy(source -> assertThat(source).exists());
+        }
+    }
+
+    @Test
+    void grafanas_data_source_is_the_prometheus_service_at_its_port_and_knows_its_scrape_interval() throws IOException {
+        JsonNode sources = yaml(mounts(GRAFANA).get("/etc/grafana/provisioning/datasources").resolve("prometheus.yml")).get("datasources");
+        assertThat(sources).hasSize(1);
+        JsonNode source = sources.get(0);
+        assertThat(source.get("type").asText()).isEqualTo("prometheus");
+        // Prometheus listens on 9090 in its container (the image's default --web.listen-address).
+        assertThat(source.get("url").asText()).isEqualTo("http://" + PROMETHEUS + ":" + containerPorts(PROMETHEUS).get(0));
+        assertThat(containerPorts(PROMETHEUS).get(0)).isEqualTo("9090");
+        // $__rate_interval is derived from it: it must be the interval Prometheus really scrapes at.
+        assertThat(source.get("jsonData").get("timeInterval").asText())
+                .isEqualTo(prometheusConfig().get("global").get("scrape_interval").asText());
+    }
+
+    @Test
+    void every_dashboard_panel_queries_the_provisioned_data_source_and_the_home_dashboard_is_mounted() throws IOException {
+        Path provisioning = mounts(GRAFANA).get("/etc/grafana/provisioning/dashboards");
+        JsonNode providers = yaml(provisioning.resolve("event-pipeline.yml")).get("providers");
+        assertThat(providers).hasSize(1);
+        String containerPath = providers.get(0).get("options").get("path").asText();
+        Path dashboards = mounts(GRAFANA).get(containerPath);
+        assertThat(dashboards).as("the provider's folder is mounted").isNotNull();
+        String uid = yaml(mounts(GRAFANA).get("/etc/grafana/provisioning/datasources").resolve("prometheus.yml"))
+                .get("datasources").get(0).get("uid").asText();
+
+        String home = environment(GRAFANA).get("GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH");
+        assertThat(home).startsWith(containerPath + "/");
+        Path homeFile = dashboards.resolve(home.substring(containerPath.length() + 1));
+        assertThat(homeFile).exists();
+        JsonNode dashboard = new ObjectMapper().readTree(homeFile.toFile());
+        List<JsonNode> queried = new ArrayList<>();
+        dashboard.get("panels").forEach(panel -> {
+            if (!panel.get("type").asText().equals("row")) {
+                queried.add(panel.get("datasource"));
+                panel.get("targets").forEach(target -> queried.add(target.get("datasource")));
+            }
+        });
+        assertThat(queried).isNotEmpty().allSatisfy(ds -> {
+            assertThat(ds.get("type").asText()).isEqualTo("prometheus");
+            assertThat(ds.get("uid").asText()).isEqualTo(uid);
+        });
+    }
+
+    @Test
+    void grafana_shows_the_dashboard_to_anyone_read_only_and_the_admin_password_is_the_documented_one() throws IOException {
+        Map<String, String> env = environment(GRAFANA);
+        assertThat(env).containsEntry("GF_AUTH_ANONYMOUS_ENABLED", "true").containsEntry("GF_AUTH_ANONYMOUS_ORG_ROLE", "Viewer")
+                .containsEntry("GF_USERS_ALLOW_SIGN_UP", "false");
+        String readme = Files.readString(ROOT.resolve("README.md"));
+        String cluster = readme.substring(readme.indexOf("## The docker-compose cluster"));
+        assertThat(cluster).contains("http://127.0.0.1:3000", "http://127.0.0.1:9090",
+                "`" + env.get("GF_SECURITY_ADMIN_USER") + "`/`" + env.get("GF_SECURITY_ADMIN_PASSWORD") + "`");
+    }
+
+    private static JsonNode prometheusConfig() throws IOException {
+        return yaml(mounts(PROMETHEUS).get("/etc/prometheus/prometheus.yml"));
+    }
+
+    private static JsonNode yaml(Path file) throws IOException {
+        return new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
+    }
+
+    /** A service's bind mounts: container path to the host file or folder (named volumes are left out). */
+    private static Map<String, Path> mounts(String service) {
+        Map<String, Path> mounts = new HashMap<>();
+        services.get(service).get("volumes").forEach(v -> {
+            String[] parts = v.asText().split(":");
+            if (parts[0].startsWith("./")) {
+                mounts.put(parts[1], DOCKER.resolve(parts[0]).normalize());
+            }
+        });
+        return mounts;
     }
 
     private static String module(String service) {
