@@ -108,11 +108,11 @@ class StandaloneIT {
             assertThat(cleanEventIds(kafka)).containsExactlyInAnyOrderElementsOf(expectedIds);
             await().atMost(FLOW).untilAsserted(() -> assertThat(storedIds()).containsExactlyInAnyOrderElementsOf(expectedIds));
 
-            // Three events accepted, two of them first copies and one a later copy, two rows written: each
+            // Four events accepted, three of them first copies and one a later copy, three rows written: each
             // service's own meters, all on the API port's /metrics (the sink counts after its commit).
             await().atMost(FLOW).untilAsserted(() -> assertThat(get(api + "/metrics").body()).contains(
-                    "ingest_events_accepted_total 3.0", "dedupe_events_processed_total 3.0", "dedupe_events_clean_total 2.0",
-                    "dedupe_events_duplicates_total 1.0", "sink_rows_written_total{table=\"events\"} 2.0"));
+                    "ingest_events_accepted_total 4.0", "dedupe_events_processed_total 4.0", "dedupe_events_clean_total 3.0",
+                    "dedupe_events_duplicates_total 1.0", "sink_rows_written_total{table=\"events\"} 3.0"));
             String metrics = get(api + "/metrics").body();
             List<String> families = metrics.lines().filter(l -> l.startsWith("# TYPE ")).map(l -> l.split(" ")[2]).toList();
             // One registry: no metric family twice (an invalid exposition), the JVM's meters bound once, and every
