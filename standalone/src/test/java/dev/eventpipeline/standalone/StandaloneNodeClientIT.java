@@ -165,10 +165,17 @@ class StandaloneNodeClientIT {
             return dir;
         }
         Files.createDirectories(dir);
+        // A fetch that stalls is retried after a minute, not after npm's default five (one such stall once used up
+        // the whole wait); a stuck npm is killed, never left behind.
         Process npm = new ProcessBuilder("npm", "install", "--prefix", dir.toString(), "--no-audit", "--no-fund",
-                "--ignore-scripts", "--loglevel=error", "intercom-client@" + version)
+                "--ignore-scripts", "--loglevel=error", "--fetch-timeout=60000", "--fetch-retries=4", "intercom-client@" + version)
                 .redirectErrorStream(true).redirectOutput(dir.resolve("npm-install.log").toFile()).start();
-        assertThat(npm.waitFor(10, TimeUnit.MINUTES)).as("npm install of intercom-client@%s finished", version).isTrue();
+        boolean finished = npm.waitFor(10, TimeUnit.MINUTES);
+        if (!finished) {
+            npm.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+        assertThat(finished).as("npm install of intercom-client@%s finished: %s", version,
+                Files.readString(dir.resolve("npm-install.log"))).isTrue();
         assertThat(npm.exitValue()).as("npm install intercom-client@%s: %s", version,
                 Files.readString(dir.resolve("npm-install.log"))).isZero();
         return dir;
