@@ -18,7 +18,6 @@ import dev.eventpipeline.ingest.IngestConfig;
 import org.apache.kafka.common.config.ConfigException;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,10 +59,7 @@ public final class IngestApp {
         app.port = port;
         BooleanSupplier draining = () -> app.draining;
         Admission admission = new Admission(tokens, rateLimiter, limits, draining);
-        // Javalin's own default, made here so the answers to writes can be handed to it (StoredAnswers).
-        QueuedThreadPool threads = new QueuedThreadPool(250, 8, 60_000);
-        threads.setName("JettyServerThreadPool");
-        StoredAnswers answers = new StoredAnswers(log, contacts, threads);
+        StoredAnswers answers = new StoredAnswers(log, contacts);
         Counter accepted = Counter.builder("ingest_events_accepted_total")
                 .description("events acknowledged by Kafka and answered 2xx (bulk items included)").register(registry);
         Counter bulkDuplicates = Counter.builder("ingest_bulk_duplicates_ignored_total")
@@ -77,7 +73,6 @@ public final class IngestApp {
         app.javalin = Javalin.create(config -> {
             config.jetty.host = host;
             config.jetty.port = port;
-            config.jetty.threadPool = threads;
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
             // Bodies are read by RequestBodies with per-route limits; this only caps Javalin's own reads.

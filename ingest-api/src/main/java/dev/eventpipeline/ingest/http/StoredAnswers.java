@@ -8,7 +8,6 @@ import io.javalin.http.Context;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,21 +22,15 @@ final class StoredAnswers {
 
     private final EventLog log;
     private final ContactDirectory contacts;
-    private final Executor http;
 
-    /** {@code http} runs the answers: the server's own threads, never the thread that completed the write. */
-    StoredAnswers(EventLog log, ContactDirectory contacts, Executor http) {
+    StoredAnswers(EventLog log, ContactDirectory contacts) {
         this.log = log;
         this.contacts = contacts;
-        this.http = http;
     }
 
     /** Answers with {@code success} once {@code stored} completes, or with the error it failed with. */
     void whenStored(Context ctx, CompletableFuture<Void> stored, Runnable success) {
-        // The write completes on the Kafka producer's one I/O thread (its send callback). Writing the HTTP answer
-        // there would make that thread encode and flush every response of the instance, and delay the sends of
-        // everything behind it: the answer is handed to the server's threads instead.
-        ctx.future(() -> stored.handleAsync((v, error) -> {
+        ctx.future(() -> stored.handle((v, error) -> {
             if (error == null) {
                 success.run();
                 return null;
@@ -50,7 +43,7 @@ final class StoredAnswers {
                 ErrorResponses.write(ctx, ApiException.serverError());
             }
             return null;
-        }, http));
+        }));
     }
 
     /**
