@@ -213,9 +213,11 @@ public final class DedupeService implements AutoCloseable {
     /**
      * Creates the missing topics, and makes sure {@code raw-events} keeps records longer than this
      * instance's window (window + 7 days, {@link RawEventsRetention}) even when another service or an
-     * earlier, shorter window created it: raised if shorter, never lowered.
+     * earlier, shorter window created it: raised if shorter, never lowered. Also the topology's own
+     * topics ({@code <application.id>-definition-requests}, {@code -raw-events-rekey}, {@code -dedupe-seed}):
+     * whoever runs {@link DedupeTopology} outside this service (the benchmarks) calls this first.
      */
-    static void ensureTopics(DedupeConfig config) {
+    public static void ensureTopics(DedupeConfig config) {
         Duration window = config.dedupeWindow();
         Duration rawRetention = RawEventsRetention.forWindow(window);
         Duration timeout = KafkaSettings.startupTimeout(config);

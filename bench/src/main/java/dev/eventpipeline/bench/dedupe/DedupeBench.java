@@ -321,6 +321,17 @@ public final class DedupeBench implements Callable<Integer> {
         return DedupeService.streamsProperties(config, DedupeService.settings(config, DedupeMetrics.discarding()));
     }
 
+    /**
+     * The topics a variant needs besides the input and outputs made before the run: the dedupe topology's own
+     * (its definition requests, re-key and seed topics), which the service creates at start-up and Kafka
+     * Streams does not.
+     */
+    static void prepare(ForkSettings fork, String variant, String name) {
+        if (variant.equals("dedupe")) {
+            DedupeService.ensureTopics(config(fork, name));
+        }
+    }
+
     static Topology topology(ForkSettings fork, String variant, String name) {
         DedupeConfig config = config(fork, name);
         String prefix = fork.prefix();

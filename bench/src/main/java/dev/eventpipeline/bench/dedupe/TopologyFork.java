@@ -108,6 +108,7 @@ final class TopologyFork implements AutoCloseable {
         while ((line = in.readLine()) != null) {
             if (line.startsWith("run ")) {
                 String name = line.substring(4);
+                DedupeBench.prepare(settings, variant, name);
                 streams = new KafkaStreams(DedupeBench.topology(settings, variant, name), DedupeBench.streamsProperties(settings, name));
                 streams.start();
                 out.println("started");
