@@ -16,6 +16,9 @@ import dev.eventpipeline.common.topics.Topics;
 import dev.eventpipeline.dedupe.DedupeService;
 import dev.eventpipeline.embedded.EmbeddedKafkaBroker;
 import dev.eventpipeline.embedded.EmbeddedKafkaCluster;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -132,10 +135,15 @@ public final class ScalingBench implements Callable<Integer> {
         candidates.forEach(c -> rates.put(c.label(), new ArrayList<>()));
         for (int round = 1; round <= warmups + rounds; round++) {
             for (Candidate c : candidates) {
+                long[] cpu0 = machineJiffies();
                 double rate = run(bootstrap, prefix, workDirectory, c, "r" + round + "-" + c.threads() + "x" + c.instances());
+                double coresBusy = coresBusy(cpu0, machineJiffies());
                 boolean measured = round > warmups;
-                System.out.printf("%-9s %-24s %,9.0f events/s%n", measured ? "round " + (round - warmups) : "warm-up " + round,
-                        c.label(), rate);
+                // Cores busy tells whether a run could have gone faster: near the machine's count, the brokers and the
+                // stream threads share what there is, and a second thread can only take CPU from them.
+                System.out.printf("%-9s %-24s %,9.0f events/s   machine: %.2f of %d cores busy over the run (start-up included)%n",
+                        measured ? "round " + (round - warmups) : "warm-up " + round, c.label(), rate, coresBusy,
+                        Runtime.getRuntime().availableProcessors());
                 if (measured) {
                     rates.get(c.label()).add(rate);
                 }
@@ -157,6 +165,27 @@ public final class ScalingBench implements Callable<Integer> {
         boolean rulesHold = checkRules(bootstrap, check, input, distinct);
         System.out.println("metadata rules on the output of the two-thread run: " + (rulesHold ? "PASS" : "FAIL"));
         return rulesHold ? 0 : 1;
+    }
+
+    /** Busy and total jiffies of all CPUs from /proc/stat's first line (idle and iowait count as not busy); zeros elsewhere. */
+    private static long[] machineJiffies() {
+        try {
+            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long total = 0;
+            for (int i = 1; i < f.length && i <= 8; i++) {
+                total += Long.parseLong(f[i]);
+            }
+            long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]);
+            return new long[] {total - idle, total};
+        } catch (IOException | RuntimeException notLinux) {
+            return new long[] {0, 0};
+        }
+    }
+
+    /** Cores kept busy between two readings: the share of busy jiffies times the processor count. */
+    private static double coresBusy(long[] before, long[] after) {
+        long total = after[1] - before[1];
+        return total <= 0 ? Double.NaN : (double) (after[0] - before[0]) / total * Runtime.getRuntime().availableProcessors();
     }
 
     private void createTopics(String bootstrap, String prefix, short replication) throws Exception {
