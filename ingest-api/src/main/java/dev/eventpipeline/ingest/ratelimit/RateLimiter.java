@@ -64,15 +64,10 @@ public final class RateLimiter {
         int wsCount = workspace.tryIncrement(window, workspaceLimit);
         if (wsCount < 0) {
             app.decrement(window);
-            return new Decision(false, workspaceLimit, 0, reset, workspaceLimit, retryAfter);
+            return new Decision(false, appLimit, 0, reset, workspaceLimit, retryAfter);
         }
-        // The headers describe the counter that binds first: a client computing Limit - Remaining must get the
-        // calls counted against that limit, not an app limit beside the workspace's remaining.
-        int appRemaining = appLimit - appCount;
-        int workspaceRemaining = workspaceLimit - wsCount;
-        return workspaceRemaining < appRemaining
-                ? new Decision(true, workspaceLimit, Math.max(0, workspaceRemaining), reset, 0, retryAfter)
-                : new Decision(true, appLimit, Math.max(0, appRemaining), reset, 0, retryAfter);
+        int remaining = Math.min(appLimit - appCount, workspaceLimit - wsCount);
+        return new Decision(true, appLimit, Math.max(0, remaining), reset, 0, retryAfter);
     }
 
     private Counter counter(Key key) {

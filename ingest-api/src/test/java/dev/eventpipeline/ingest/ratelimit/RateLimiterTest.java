@@ -51,26 +51,6 @@ class RateLimiterTest {
     }
 
     @Test
-    void the_headers_describe_whichever_limit_binds_first() {
-        // App 100 per window, workspace 4: the workspace's counter is the one a client will run into.
-        RateLimiter.Decision tight = limiter.acquire("ws", "app", 100, 4);
-        assertThat(tight.limit()).isEqualTo(4);
-        assertThat(tight.remaining()).isEqualTo(3);
-        // App 2, workspace 100: the app's.
-        RateLimiter.Decision appBound = limiter.acquire("ws2", "app", 2, 100);
-        assertThat(appBound.limit()).isEqualTo(2);
-        assertThat(appBound.remaining()).isEqualTo(1);
-        // Refused by the workspace: its limit, nothing left.
-        for (int i = 0; i < 3; i++) {
-            limiter.acquire("ws", "app", 100, 4);
-        }
-        RateLimiter.Decision refused = limiter.acquire("ws", "app", 100, 4);
-        assertThat(refused.allowed()).isFalse();
-        assertThat(refused.limit()).isEqualTo(4);
-        assertThat(refused.remaining()).isZero();
-    }
-
-    @Test
     void a_peers_workspace_count_limits_every_app_of_the_workspace() {
         limiter.applyPeerReport(report("peer", WINDOW_START, new RateLimitUsage.Count("ws", null, 8)));
         assertThat(admitted(10, 100, 10)).isEqualTo(2);
